@@ -1,0 +1,58 @@
+// Bundles the extension's three programs with esbuild:
+//  - dist/extension.js  the extension host code (CommonJS, as VS Code loads it);
+//  - dist/engine.mjs    the engine process (ESM, because node-llama-cpp is ESM-only
+//                       and is loaded there with a dynamic import());
+//  - dist/webview.js    the chat page (browser).
+// node-llama-cpp stays external: it carries native binaries and must be loaded
+// from node_modules, and only ever by the engine process.
+import * as esbuild from "esbuild";
+import {mkdir} from "node:fs/promises";
+
+const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
+
+const common = {
+    bundle: true,
+    sourcemap: production ? false : "linked",
+    minify: production,
+    logLevel: "warning",
+    legalComments: "none"
+};
+
+const builds = [
+    {
+        ...common,
+        entryPoints: ["src/extension.ts"],
+        outfile: "dist/extension.js",
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        external: ["vscode", "node-llama-cpp"]
+    },
+    {
+        ...common,
+        entryPoints: ["src/engine/main.ts"],
+        outfile: "dist/engine.mjs",
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        external: ["node-llama-cpp"]
+    },
+    {
+        ...common,
+        entryPoints: ["webview/main.ts"],
+        outfile: "dist/webview.js",
+        platform: "browser",
+        format: "iife",
+        target: "es2022"
+    }
+];
+
+await mkdir("dist", {recursive: true});
+if (watch) {
+    for (const options of builds)
+        await (await esbuild.context(options)).watch();
+    console.log("build: watching for changes");
+} else {
+    await Promise.all(builds.map((options) => esbuild.build(options)));
+}

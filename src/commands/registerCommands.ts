@@ -1,0 +1,19 @@
+/**
+ * Registers the extension's commands. Each command is a small factory taking
+ * the context, so it reaches everything through it and nothing global.
+ */
+import * as vscode from "vscode";
+import type {AstroSageContext} from "../context.ts";
+import {restartEngine} from "./restartEngine.ts";
+import {selectModelFile} from "./selectModelFile.ts";
+
+export function registerCommands(ctx: AstroSageContext) {
+    const commands: Record<string, (ctx: AstroSageContext) => (...args: unknown[]) => unknown> = {
+        "astrosage.selectModelFile": selectModelFile,
+        "astrosage.stopGeneration": (ctx) => () => ctx.chatView.stop(),
+        "astrosage.restartEngine": restartEngine,
+        "astrosage.showLog": (ctx) => () => ctx.log.show()
+    };
+    for (const [id, factory] of Object.entries(commands))
+        ctx.register(vscode.commands.registerCommand(id, factory(ctx)));
+}

@@ -1,0 +1,74 @@
+/**
+ * The one place the extension reads its settings. Every getter reads the live
+ * value, so a change in the Settings editor applies to the next turn without a
+ * reload.
+ */
+import os from "node:os";
+import path from "node:path";
+import * as vscode from "vscode";
+import type {SamplingOptions} from "./core/chatTypes.ts";
+import type {LocalModelSettings} from "./engine/LocalEngineBackend.ts";
+
+const section = "astrosage";
+
+export class Config {
+    private get raw(): vscode.WorkspaceConfiguration {
+        return vscode.workspace.getConfiguration(section);
+    }
+
+    /** The model file, with `~` and workspace-relative paths resolved; `""` when none is set. */
+    public get modelPath(): string {
+        const value = this.raw.get<string>("model.path", "").trim();
+        if (value === "")
+            return "";
+        if (value === "~" || value.startsWith("~/"))
+            return path.join(os.homedir(), value.slice(1));
+        const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+        return path.isAbsolute(value) || workspace == null ? value : path.resolve(workspace, value);
+    }
+
+    public get contextSize(): number {
+        return this.raw.get<number>("model.contextSize", 8192);
+    }
+
+    /** 0 means one thread per physical core (decided by the engine, which can count them). */
+    public get threads(): number {
+        return this.raw.get<number>("engine.threads", 0);
+    }
+
+    public get gpu(): "auto" | "off" {
+        return this.raw.get<string>("engine.gpu", "auto") === "off" ? "off" : "auto";
+    }
+
+    public get systemPrompt(): string {
+        return this.raw.get<string>("chat.systemPrompt", "");
+    }
+
+    public get reasoning(): boolean {
+        return this.raw.get<boolean>("chat.reasoning", false);
+    }
+
+    public get sampling(): SamplingOptions {
+        return {
+            temperature: this.raw.get<number>("sampling.temperature", 0.7),
+            topP: this.raw.get<number>("sampling.topP", 0.9),
+            maxTokens: this.raw.get<number>("sampling.maxTokens", 4096)
+        };
+    }
+
+    /** The settings the loaded model depends on. */
+    public get localModel(): LocalModelSettings {
+        return {modelPath: this.modelPath, contextSize: this.contextSize, threads: this.threads, gpu: this.gpu};
+    }
+
+    /** Points the model setting at a file, in the user's settings. */
+    public async setModelPath(modelPath: string): Promise<void> {
+        await this.raw.update("model.path", modelPath, vscode.ConfigurationTarget.Global);
+    }
+
+    /** Whether a settings change affects the loaded model (it then reloads on the next turn). */
+    public static affectsModel(event: vscode.ConfigurationChangeEvent): boolean {
+        return ["model.path", "model.contextSize", "engine.threads", "engine.gpu"]
+            .some((key) => event.affectsConfiguration(`${section}.${key}`));
+    }
+}

@@ -1,0 +1,80 @@
+/**
+ * The streaming contract every backend speaks, whatever runs the model.
+ *
+ * A turn has a request id; the backend answers with text and thought frames,
+ * then exactly one done or error frame. The same frames travel from the engine
+ * process to the extension host and from the extension host to the chat view.
+ */
+
+/** One message of a conversation, as the model sees it (thoughts are not sent back). */
+export type ChatMessage = {role: "user" | "assistant"; text: string};
+
+/** Sampling settings for one turn. */
+export type SamplingOptions = {
+    /** 0 is greedy. */
+    temperature: number;
+    topP: number;
+    /** The most tokens the answer may have. */
+    maxTokens: number;
+};
+
+/** Everything a backend needs to produce one answer. */
+export type ChatTurn = {
+    messages: ChatMessage[];
+    /** Used when `reasoning` is off. */
+    systemPrompt: string;
+    /**
+     * AstroSage's reasoning mode (the AstroSage-70B paper's recipe): the system
+     * prompt becomes `detailed thinking on` and the answer is prefilled with `<think>`.
+     */
+    reasoning: boolean;
+    sampling: SamplingOptions;
+};
+
+/** Why generation stopped. */
+export type StopReason = "eogToken" | "maxTokens" | "abort" | "stopGenerationTrigger" | "customStopTrigger" | "functionCalls";
+
+/** Figures for a finished turn. */
+export type TurnStats = {
+    /** Prompt tokens the model had to evaluate for this turn (a reused prefix is not counted). */
+    promptTokens: number;
+    /** Tokens generated, thoughts included. */
+    generatedTokens: number;
+    /** From the request reaching the backend to the first generated token. */
+    timeToFirstTokenMs: number;
+    /** Generated tokens per second, measured from the first token on. */
+    tokensPerSecond: number;
+    /** Whole turn, request to last token. */
+    durationMs: number;
+    stopReason: StopReason;
+};
+
+/** What can go wrong with a turn, so the UI can offer the right next step. */
+export type ChatErrorCode =
+    | "noModel" // no model file configured
+    | "modelNotFound" // the configured file does not exist
+    | "invalidModel" // the file exists but is not a usable GGUF model
+    | "loadFailed" // the model could not be loaded (memory, unsupported architecture, …)
+    | "engineCrashed" // the engine process died during the turn
+    | "busy" // another turn is running
+    | "internal";
+
+/** A frame of a streamed answer. */
+export type StreamFrame =
+    | {kind: "text"; text: string}
+    | {kind: "thought"; text: string}
+    | {kind: "done"; stats: TurnStats}
+    | {kind: "error"; code: ChatErrorCode; message: string};
+
+/**
+ * A model backend: the local engine process today, an inference server later.
+ * The extension talks to every backend through this interface only.
+ */
+export interface ChatBackend {
+    /**
+     * Streams one answer into `onFrame`; resolves after the done or error frame.
+     * Aborting `signal` stops generation and still ends with a done frame whose
+     * stop reason is `"abort"` (or an error frame if nothing had started).
+     */
+    chat(turn: ChatTurn, onFrame: (frame: StreamFrame) => void, signal: AbortSignal): Promise<void>;
+}

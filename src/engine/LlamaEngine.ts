@@ -1,0 +1,276 @@
+/**
+ * The model side of the engine process: node-llama-cpp, one model, one context
+ * sequence, one turn at a time. It knows nothing of VS Code; it reads requests
+ * and answers with protocol events through `send`.
+ */
+import {stat} from "node:fs/promises";
+import path from "node:path";
+import type * as NodeLlamaCpp from "node-llama-cpp";
+import type {ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaModel} from "node-llama-cpp";
+import {ThoughtSplitter} from "../core/ThoughtSplitter.ts";
+import {createAstroSageChatWrapper, REASONING_SYSTEM_PROMPT} from "./AstroSageChatWrapper.ts";
+import type {EngineEvent, EngineRequest, LoadedModel} from "./protocol.ts";
+import {describeLoadError, EngineError} from "./engineErrors.ts";
+
+type LoadRequest = Extract<EngineRequest, {type: "load"}>;
+type ChatRequest = Extract<EngineRequest, {type: "chat"}>;
+
+type Loaded = {
+    info: LoadedModel;
+    model: LlamaModel;
+    context: LlamaContext;
+    chat: LlamaChat;
+};
+
+export class LlamaEngine {
+    private llamaCpp: typeof NodeLlamaCpp | undefined;
+    private llama: {instance: Llama; gpu: "auto" | "off"} | undefined;
+    private loaded: Loaded | undefined;
+    private activeTurn: string | undefined;
+    private readonly controllers = new Map<string, AbortController>();
+
+    public constructor(private readonly send: (event: EngineEvent) => void) {}
+
+    public get model(): LoadedModel | null {
+        return this.loaded?.info ?? null;
+    }
+
+    public abort(target: string) {
+        this.controllers.get(target)?.abort(new Error("Stopped by the user"));
+    }
+
+    public async load(request: LoadRequest): Promise<void> {
+        const controller = this.track(request.id);
+        try {
+            await this.unload();
+            const info = await this.loadModel(request, controller.signal);
+            this.send({type: "loaded", id: request.id, model: info});
+        } catch (error) {
+            const {code, message} = error instanceof EngineError ? error : describeLoadError(error, request.modelPath);
+            this.send({type: "error", id: request.id, code, message});
+        } finally {
+            this.controllers.delete(request.id);
+        }
+    }
+
+    public async unload(): Promise<void> {
+        const loaded = this.loaded;
+        this.loaded = undefined;
+        if (loaded == null)
+            return;
+
+        loaded.chat.dispose({disposeSequence: true});
+        await loaded.context.dispose();
+        await loaded.model.dispose();
+    }
+
+    public async chat(request: ChatRequest): Promise<void> {
+        const loaded = this.loaded;
+        if (loaded == null) {
+            this.send({type: "error", id: request.id, code: "noModel", message: "No model is loaded."});
+            return;
+        }
+        if (this.activeTurn != null) {
+            this.send({type: "error", id: request.id, code: "busy", message: "Another answer is being generated."});
+            return;
+        }
+
+        this.activeTurn = request.id;
+        const controller = this.track(request.id);
+        try {
+            await this.generate(loaded, request, controller.signal);
+        } catch (error) {
+            this.send({type: "error", id: request.id, code: "internal", message: `Generation failed: ${errorText(error)}`});
+        } finally {
+            this.activeTurn = undefined;
+            this.controllers.delete(request.id);
+        }
+    }
+
+    private async generate(loaded: Loaded, request: ChatRequest, signal: AbortSignal) {
+        const started = performance.now();
+        const meterBefore = loaded.chat.sequence.tokenMeter.getState();
+        const splitter = new ThoughtSplitter();
+        let firstTokenAt: number | undefined;
+        let generatedTokens = 0;
+
+        const sendPieces = (pieces: ReturnType<ThoughtSplitter["push"]>) => {
+            for (const piece of pieces)
+                this.send({type: piece.kind, id: request.id, text: piece.text});
+        };
+
+        let stopReason: NodeLlamaCpp.LlamaChatResponse["metadata"]["stopReason"] = "abort";
+        try {
+            const response = await loaded.chat.generateResponse(buildHistory(request), {
+                signal,
+                stopOnAbortSignal: true,
+                temperature: request.sampling.temperature,
+                topP: request.sampling.topP,
+                maxTokens: request.sampling.maxTokens,
+                onResponseChunk: (chunk) => {
+                    if (chunk.tokens.length > 0) {
+                        firstTokenAt ??= performance.now();
+                        generatedTokens += chunk.tokens.length;
+                    }
+                    if (chunk.text === "")
+                        return;
+                    if (chunk.type === "segment")
+                        this.send({type: "thought", id: request.id, text: chunk.text});
+                    else
+                        sendPieces(splitter.push(chunk.text));
+                }
+            });
+            stopReason = response.metadata.stopReason;
+        } catch (error) {
+            // An abort before the first token rejects instead of resolving; it is still a clean stop.
+            if (!signal.aborted)
+                throw error;
+        }
+        sendPieces(splitter.end());
+
+        const ended = performance.now();
+        const usage = loaded.chat.sequence.tokenMeter.diff(meterBefore);
+        const decodeSeconds = firstTokenAt == null ? 0 : (ended - firstTokenAt) / 1000;
+        this.send({
+            type: "done",
+            id: request.id,
+            stats: {
+                promptTokens: Math.max(0, usage.usedInputTokens - generatedTokens),
+                generatedTokens,
+                timeToFirstTokenMs: firstTokenAt == null ? 0 : firstTokenAt - started,
+                // The first token's time is prompt evaluation; the rate counts the tokens after it.
+                tokensPerSecond: decodeSeconds > 0 && generatedTokens > 1 ? (generatedTokens - 1) / decodeSeconds : 0,
+                durationMs: ended - started,
+                stopReason
+            }
+        });
+    }
+
+    private async loadModel(request: LoadRequest, signal: AbortSignal): Promise<LoadedModel> {
+        await checkModelFile(request.modelPath);
+        const llamaCpp = await this.loadLlamaCpp();
+        const llama = await this.getLlama(llamaCpp, request.gpu);
+
+        // Reading the header first turns a corrupt or truncated file into a clear
+        // message instead of a native failure deep inside llama.cpp.
+        let fileInfo: Awaited<ReturnType<typeof llamaCpp.readGgufFileInfo>>;
+        try {
+            fileInfo = await llamaCpp.readGgufFileInfo(request.modelPath, {signal});
+        } catch (error) {
+            throw new EngineError("invalidModel",
+                `${path.basename(request.modelPath)} is not a valid GGUF model file (${errorText(error)}). ` +
+                "It may be damaged or incomplete; download it again or choose another file.");
+        }
+
+        const model = await llama.loadModel({
+            modelPath: request.modelPath,
+            loadSignal: signal,
+            onLoadProgress: (progress) => this.send({type: "loadProgress", id: request.id, progress})
+        });
+        try {
+            const threads = request.threads > 0 ? request.threads : llama.cpuMathCores;
+            const context = await model.createContext({
+                contextSize: Math.min(request.contextSize, model.trainContextSize),
+                threads,
+                sequences: 1
+            });
+            const chat = new llamaCpp.LlamaChat({
+                contextSequence: context.getSequence(),
+                chatWrapper: createAstroSageChatWrapper(llamaCpp)
+            });
+            const name = fileInfo.metadata.general?.name ?? path.basename(request.modelPath, ".gguf");
+            const info: LoadedModel = {
+                path: request.modelPath,
+                name,
+                contextSize: context.contextSize,
+                threads,
+                gpu: llama.gpu,
+                chatWrapper: chat.chatWrapper.wrapperName
+            };
+            this.loaded = {info, model, context, chat};
+            return info;
+        } catch (error) {
+            await model.dispose();
+            throw error;
+        }
+    }
+
+    private async loadLlamaCpp(): Promise<typeof NodeLlamaCpp> {
+        // node-llama-cpp is ESM-only and carries native code: it is loaded here,
+        // in the engine process, and nowhere else.
+        this.llamaCpp ??= await import("node-llama-cpp");
+        return this.llamaCpp;
+    }
+
+    private async getLlama(llamaCpp: typeof NodeLlamaCpp, gpu: "auto" | "off"): Promise<Llama> {
+        if (this.llama?.gpu === gpu)
+            return this.llama.instance;
+
+        await this.llama?.instance.dispose();
+        this.llama = undefined;
+        const instance = await llamaCpp.getLlama({
+            gpu: gpu === "off" ? false : "auto",
+            // Only the prebuilt binaries shipped with the extension are used; building
+            // llama.cpp on a user's machine is never attempted.
+            build: "never",
+            logLevel: llamaCpp.LlamaLogLevel.warn,
+            logger: (level, message) => this.send({type: "log", level: logLevelOf(level), message: message.trimEnd()})
+        });
+        this.llama = {instance, gpu};
+        return instance;
+    }
+
+    private track(id: string): AbortController {
+        const controller = new AbortController();
+        this.controllers.set(id, controller);
+        return controller;
+    }
+}
+
+/** Turns the conversation into node-llama-cpp's chat history, reasoning prefill included. */
+export function buildHistory(request: Pick<ChatRequest, "messages" | "systemPrompt" | "reasoning">): ChatHistoryItem[] {
+    const history: ChatHistoryItem[] = [];
+    const systemPrompt = request.reasoning ? REASONING_SYSTEM_PROMPT : request.systemPrompt;
+    if (systemPrompt !== "")
+        history.push({type: "system", text: systemPrompt});
+
+    for (const message of request.messages) {
+        if (message.role === "user")
+            history.push({type: "user", text: message.text});
+        else
+            history.push({type: "model", response: [message.text]});
+    }
+
+    // The paper's prefill: the answer starts inside an open thought, as if the
+    // model had written `<think>` itself. node-llama-cpp continues a trailing
+    // model response instead of starting a new one.
+    history.push({
+        type: "model",
+        response: request.reasoning ? [{type: "segment", segmentType: "thought", text: "", ended: false}] : []
+    });
+    return history;
+}
+
+async function checkModelFile(modelPath: string) {
+    const stats = await stat(modelPath).catch(() => undefined);
+    if (stats == null)
+        throw new EngineError("modelNotFound", `The model file ${modelPath} does not exist. Choose a model file with "AstroSage: Select Model File…".`);
+    if (!stats.isFile())
+        throw new EngineError("modelNotFound", `${modelPath} is not a file. Choose a .gguf model file with "AstroSage: Select Model File…".`);
+    if (stats.size === 0)
+        throw new EngineError("invalidModel", `The model file ${modelPath} is empty. Download it again or choose another file.`);
+}
+
+function logLevelOf(level: NodeLlamaCpp.LlamaLogLevel): "debug" | "info" | "warn" | "error" {
+    switch (level) {
+        case "fatal":
+        case "error": return "error";
+        case "warn": return "warn";
+        case "info": return "info";
+        default: return "debug";
+    }
+}
+
+function errorText(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,161 @@
+/**
+ * The local backend: AstroSage in the engine process on this machine.
+ *
+ * Loads the configured model lazily on the first turn (and again after a crash
+ * or a settings change), then streams turns through the engine. No `vscode` import.
+ */
+import {randomUUID} from "node:crypto";
+import path from "node:path";
+import type {ChatBackend, ChatTurn, StreamFrame, TurnStats} from "../core/chatTypes.ts";
+import type {ModelStatus} from "../core/ModelStatus.ts";
+import type {EngineProcess} from "./EngineProcess.ts";
+import type {EngineEvent, LoadedModel} from "./protocol.ts";
+
+/** The settings a loaded model depends on; a change means loading again. */
+export type LocalModelSettings = {
+    modelPath: string;
+    contextSize: number;
+    threads: number;
+    gpu: "auto" | "off";
+};
+
+type ErrorFrame = Extract<StreamFrame, {kind: "error"}>;
+
+export class LocalEngineBackend implements ChatBackend {
+    private loaded: {key: string; generation: number; model: LoadedModel} | undefined;
+    private loading: {key: string; promise: Promise<ErrorFrame | undefined>} | undefined;
+
+    public constructor(
+        private readonly engine: EngineProcess,
+        private readonly settings: () => LocalModelSettings,
+        private readonly onStatus: (status: ModelStatus) => void = () => {}
+    ) {}
+
+    public async chat(turn: ChatTurn, onFrame: (frame: StreamFrame) => void, signal: AbortSignal): Promise<void> {
+        const loadError = await this.ensureLoaded(signal);
+        if (loadError != null) {
+            onFrame(loadError);
+            return;
+        }
+        const model = this.loaded!.model;
+        if (signal.aborted) {
+            onFrame({kind: "done", stats: abortedStats()});
+            return;
+        }
+
+        const id = randomUUID();
+        const onAbort = () => this.engine.abort(id);
+        signal.addEventListener("abort", onAbort);
+        this.onStatus({state: "generating", name: model.name, device: deviceName(model)});
+        try {
+            const final = await this.engine.request({type: "chat", id, ...turn}, (event) => {
+                if (event.type === "text" || event.type === "thought")
+                    onFrame({kind: event.type, text: event.text});
+            });
+            const frame = finalFrame(final);
+            onFrame(frame);
+            if (frame.kind === "done")
+                this.onStatus({state: "ready", name: model.name, device: deviceName(model), lastStats: frame.stats});
+            else if (frame.code === "engineCrashed") {
+                this.loaded = undefined;
+                this.onStatus({state: "error", message: frame.message});
+            } else
+                this.onStatus({state: "ready", name: model.name, device: deviceName(model)});
+        } finally {
+            signal.removeEventListener("abort", onAbort);
+        }
+    }
+
+    /** Loads the configured model now, unless it is already loaded. Resolves with an error frame on failure. */
+    public ensureLoaded(signal?: AbortSignal): Promise<ErrorFrame | undefined> {
+        const settings = this.settings();
+        if (settings.modelPath === "") {
+            this.onStatus({state: "noModel"});
+            return Promise.resolve({
+                kind: "error",
+                code: "noModel",
+                message: "No AstroSage model is selected. Choose a GGUF model file with \"AstroSage: Select Model File…\"."
+            });
+        }
+
+        const key = JSON.stringify(settings);
+        if (this.loaded?.key === key && this.loaded.generation === this.engine.processGeneration)
+            return Promise.resolve(undefined);
+        if (this.loading?.key === key)
+            return this.loading.promise;
+
+        const promise = this.load(settings, key, signal).finally(() => {
+            if (this.loading?.promise === promise)
+                this.loading = undefined;
+        });
+        this.loading = {key, promise};
+        return promise;
+    }
+
+    /** Frees the model's memory in the engine. */
+    public async unload(): Promise<void> {
+        this.loaded = undefined;
+        await this.engine.request({type: "unload", id: randomUUID()});
+        this.onStatus(this.settings().modelPath === "" ? {state: "noModel"} : {state: "notLoaded", name: modelName(this.settings().modelPath)});
+    }
+
+    /** Forgets the loaded model, as after an engine restart. */
+    public reset() {
+        this.loaded = undefined;
+    }
+
+    private async load(settings: LocalModelSettings, key: string, signal: AbortSignal | undefined): Promise<ErrorFrame | undefined> {
+        const name = modelName(settings.modelPath);
+        this.onStatus({state: "starting"});
+        const id = randomUUID();
+        const onAbort = () => this.engine.abort(id);
+        signal?.addEventListener("abort", onAbort);
+        try {
+            await this.engine.start();
+            this.onStatus({state: "loading", name, progress: 0});
+            const final = await this.engine.request({type: "load", id, ...settings}, (event) => {
+                if (event.type === "loadProgress")
+                    this.onStatus({state: "loading", name, progress: event.progress});
+            });
+            if (final.type === "loaded") {
+                this.loaded = {key, generation: this.engine.processGeneration, model: final.model};
+                this.onStatus({state: "ready", name: final.model.name, device: deviceName(final.model)});
+                return undefined;
+            }
+            const frame = finalFrame(final);
+            const error: ErrorFrame = frame.kind === "error"
+                ? frame
+                : {kind: "error", code: "internal", message: "The engine answered a load with an unexpected message."};
+            this.onStatus({state: "error", message: error.message});
+            return error;
+        } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            this.onStatus({state: "error", message});
+            return {kind: "error", code: "engineCrashed", message};
+        } finally {
+            signal?.removeEventListener("abort", onAbort);
+        }
+    }
+}
+
+type FinalFrame = Extract<StreamFrame, {kind: "done" | "error"}>;
+
+function finalFrame(event: EngineEvent): FinalFrame {
+    if (event.type === "done")
+        return {kind: "done", stats: event.stats};
+    if (event.type === "error")
+        return {kind: "error", code: event.code, message: event.message};
+    return {kind: "error", code: "internal", message: `The engine answered with an unexpected "${event.type}" message.`};
+}
+
+function modelName(modelPath: string): string {
+    return path.basename(modelPath, ".gguf");
+}
+
+function deviceName(model: LoadedModel): string {
+    return model.gpu === false ? "CPU" : `GPU (${model.gpu})`;
+}
+
+function abortedStats(): TurnStats {
+    return {promptTokens: 0, generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, durationMs: 0, stopReason: "abort"};
+}
