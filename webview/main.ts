@@ -2,7 +2,7 @@
  * The chat page. Model text is only ever set as text (`textContent`), never as
  * HTML; every message from the host is checked before it is used.
  */
-import {hostMessageSchema, type HostMessage, type ShownMessage, type ViewMessage} from "../src/chat/webviewProtocol.ts";
+import {parseHostMessage, type HostMessage, type ShownMessage, type ViewMessage} from "../src/chat/webviewProtocol.ts";
 
 declare function acquireVsCodeApi(): {postMessage(message: unknown): void};
 const vscode = acquireVsCodeApi();
@@ -152,11 +152,11 @@ function receive(message: HostMessage) {
 }
 
 window.addEventListener("message", (event: MessageEvent<unknown>) => {
-    const parsed = hostMessageSchema.safeParse(event.data);
-    if (parsed.success)
-        receive(parsed.data);
+    const {message, problem} = parseHostMessage(event.data);
+    if (message != null)
+        receive(message);
     else
-        console.warn("AstroSage: ignored a malformed message", parsed.error.message);
+        console.warn("AstroSage: ignored a malformed message", problem);
 });
 
 function send() {

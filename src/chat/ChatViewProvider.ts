@@ -10,7 +10,7 @@ import {describeStatus, type ModelStatus} from "../core/ModelStatus.ts";
 import type {Config} from "../config.ts";
 import {chatHtml} from "./chatHtml.ts";
 import {Conversation} from "./Conversation.ts";
-import {viewMessageSchema, type HostMessage, type NoticeAction, type ViewMessage} from "./webviewProtocol.ts";
+import {parseViewMessage, type HostMessage, type NoticeAction, type ViewMessage} from "./webviewProtocol.ts";
 
 export type ChatViewDependencies = {
     extensionUri: vscode.Uri;
@@ -115,12 +115,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
 
     private receive(raw: unknown) {
-        const parsed = viewMessageSchema.safeParse(raw);
-        if (!parsed.success) {
-            this.deps.log.warn(`Ignored a malformed message from the chat view: ${parsed.error.message}`);
+        const {message, problem} = parseViewMessage(raw);
+        if (message == null) {
+            this.deps.log.warn(`Ignored a malformed message from the chat view: ${problem}`);
             return;
         }
-        this.handle(parsed.data);
+        this.handle(message);
     }
 
     private handle(message: ViewMessage) {

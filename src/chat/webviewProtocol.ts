@@ -2,72 +2,75 @@
  * The protocol between the extension host and the chat webview.
  *
  * Both sides import this file; both check every message on arrival. The page
- * runs model output, so nothing it sends is trusted: it can only ask for the
+ * shows model output, so nothing it sends is trusted: it can only ask for the
  * few things listed here, never name a command to run.
  */
-import {z} from "zod";
+import * as v from "valibot";
+import {chatErrorCodes} from "../core/chatTypes.ts";
+import {statsSchema} from "../engine/protocol.ts";
 
-const errorCode = z.enum(["noModel", "modelNotFound", "invalidModel", "loadFailed", "engineCrashed", "busy", "internal"]);
-
-const statsSchema = z.object({
-    promptTokens: z.number(),
-    generatedTokens: z.number(),
-    timeToFirstTokenMs: z.number(),
-    tokensPerSecond: z.number(),
-    durationMs: z.number(),
-    stopReason: z.string()
-});
-
-const frameSchema = z.discriminatedUnion("kind", [
-    z.object({kind: z.literal("text"), text: z.string()}),
-    z.object({kind: z.literal("thought"), text: z.string()}),
-    z.object({kind: z.literal("done"), stats: statsSchema}),
-    z.object({kind: z.literal("error"), code: errorCode, message: z.string()})
+const frameSchema = v.variant("kind", [
+    v.object({kind: v.literal("text"), text: v.string()}),
+    v.object({kind: v.literal("thought"), text: v.string()}),
+    v.object({kind: v.literal("done"), stats: statsSchema}),
+    v.object({kind: v.literal("error"), code: v.picklist(chatErrorCodes), message: v.string()})
 ]);
 
 /** A message of the conversation as the page shows it. */
-const shownMessageSchema = z.object({
-    role: z.enum(["user", "assistant"]),
-    text: z.string(),
-    thought: z.string(),
+const shownMessageSchema = v.object({
+    role: v.picklist(["user", "assistant"]),
+    text: v.string(),
+    thought: v.string(),
     /** Set once the answer finished. */
-    stats: statsSchema.optional(),
+    stats: v.optional(statsSchema),
     /** Set when the answer failed; the partial text is kept. */
-    error: z.string().optional()
+    error: v.optional(v.string())
 });
-export type ShownMessage = z.infer<typeof shownMessageSchema>;
+export type ShownMessage = v.InferOutput<typeof shownMessageSchema>;
 
 /** What the page offers as the next step under a notice. */
-const noticeAction = z.enum(["selectModelFile", "showLog"]);
-export type NoticeAction = z.infer<typeof noticeAction>;
+const noticeActionSchema = v.picklist(["selectModelFile", "showLog"]);
+export type NoticeAction = v.InferOutput<typeof noticeActionSchema>;
 
 /** Messages the host sends to the page. */
-export const hostMessageSchema = z.discriminatedUnion("type", [
+export const hostMessageSchema = v.variant("type", [
     /** The whole conversation, sent when the page (re)loads. */
-    z.object({type: z.literal("conversation"), messages: z.array(shownMessageSchema), generating: z.boolean()}),
+    v.object({type: v.literal("conversation"), messages: v.array(shownMessageSchema), generating: v.boolean()}),
     /** A turn started: show the user's message and an empty answer to stream into. */
-    z.object({type: z.literal("turnStarted"), requestId: z.string(), prompt: z.string()}),
+    v.object({type: v.literal("turnStarted"), requestId: v.string(), prompt: v.string()}),
     /** A frame of the answer of `requestId`. */
-    z.object({type: z.literal("frame"), requestId: z.string(), frame: frameSchema}),
+    v.object({type: v.literal("frame"), requestId: v.string(), frame: frameSchema}),
     /** The model's state in one line, for the header. */
-    z.object({type: z.literal("status"), text: z.string(), busy: z.boolean()}),
+    v.object({type: v.literal("status"), text: v.string(), busy: v.boolean()}),
     /** A notice above the conversation with an optional next step, or none. */
-    z.object({
-        type: z.literal("notice"),
-        notice: z.object({text: z.string(), action: noticeAction.optional(), actionLabel: z.string().optional()}).nullable()
+    v.object({
+        type: v.literal("notice"),
+        notice: v.nullable(v.object({text: v.string(), action: v.optional(noticeActionSchema), actionLabel: v.optional(v.string())}))
     })
 ]);
-export type HostMessage = z.infer<typeof hostMessageSchema>;
+export type HostMessage = v.InferOutput<typeof hostMessageSchema>;
 
 /** Messages the page sends to the host. */
-export const viewMessageSchema = z.discriminatedUnion("type", [
+export const viewMessageSchema = v.variant("type", [
     /** The page loaded and wants the current conversation. */
-    z.object({type: z.literal("ready")}),
+    v.object({type: v.literal("ready")}),
     /** The user sent a prompt. */
-    z.object({type: z.literal("send"), text: z.string().min(1).max(1_000_000)}),
+    v.object({type: v.literal("send"), text: v.pipe(v.string(), v.minLength(1), v.maxLength(1_000_000))}),
     /** The user pressed Stop. */
-    z.object({type: z.literal("stop")}),
+    v.object({type: v.literal("stop")}),
     /** The user clicked a notice's button. */
-    z.object({type: z.literal("noticeAction"), action: noticeAction})
+    v.object({type: v.literal("noticeAction"), action: noticeActionSchema})
 ]);
-export type ViewMessage = z.infer<typeof viewMessageSchema>;
+export type ViewMessage = v.InferOutput<typeof viewMessageSchema>;
+
+/** Checks a message from the page; returns undefined (and the reason) when it does not match. */
+export function parseViewMessage(message: unknown): {message?: ViewMessage; problem?: string} {
+    const result = v.safeParse(viewMessageSchema, message);
+    return result.success ? {message: result.output} : {problem: v.summarize(result.issues)};
+}
+
+/** Checks a message from the host; returns undefined (and the reason) when it does not match. */
+export function parseHostMessage(message: unknown): {message?: HostMessage; problem?: string} {
+    const result = v.safeParse(hostMessageSchema, message);
+    return result.success ? {message: result.output} : {problem: v.summarize(result.issues)};
+}

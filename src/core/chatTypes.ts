@@ -31,8 +31,9 @@ export type ChatTurn = {
     sampling: SamplingOptions;
 };
 
-/** Why generation stopped. */
-export type StopReason = "eogToken" | "maxTokens" | "abort" | "stopGenerationTrigger" | "customStopTrigger" | "functionCalls";
+/** Why generation stopped (node-llama-cpp's stop reasons). */
+export const stopReasons = ["eogToken", "maxTokens", "abort", "stopGenerationTrigger", "customStopTrigger", "functionCalls"] as const;
+export type StopReason = typeof stopReasons[number];
 
 /** Figures for a finished turn. */
 export type TurnStats = {
@@ -49,15 +50,18 @@ export type TurnStats = {
     stopReason: StopReason;
 };
 
-/** What can go wrong with a turn, so the UI can offer the right next step. */
-export type ChatErrorCode =
-    | "noModel" // no model file configured
-    | "modelNotFound" // the configured file does not exist
-    | "invalidModel" // the file exists but is not a usable GGUF model
-    | "loadFailed" // the model could not be loaded (memory, unsupported architecture, …)
-    | "engineCrashed" // the engine process died during the turn
-    | "busy" // another turn is running
-    | "internal";
+/**
+ * What can go wrong with a turn, so the UI can offer the right next step:
+ * - `noModel`: no model file is configured;
+ * - `modelNotFound`: the configured file does not exist;
+ * - `invalidModel`: the file is not a usable GGUF model;
+ * - `loadFailed`: the model could not be loaded (memory, unsupported architecture, …);
+ * - `engineCrashed`: the engine process died during the turn;
+ * - `busy`: another turn is running;
+ * - `internal`: a bug.
+ */
+export const chatErrorCodes = ["noModel", "modelNotFound", "invalidModel", "loadFailed", "engineCrashed", "busy", "internal"] as const;
+export type ChatErrorCode = typeof chatErrorCodes[number];
 
 /** A frame of a streamed answer. */
 export type StreamFrame =

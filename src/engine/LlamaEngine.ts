@@ -28,6 +28,8 @@ export class LlamaEngine {
     private loaded: Loaded | undefined;
     private activeTurn: string | undefined;
     private readonly controllers = new Map<string, AbortController>();
+    /** llama.cpp's recent warnings and errors: a failed load's real reason is often only there. */
+    private recentProblems: string[] = [];
 
     public constructor(private readonly send: (event: EngineEvent) => void) {}
 
@@ -41,12 +43,19 @@ export class LlamaEngine {
 
     public async load(request: LoadRequest): Promise<void> {
         const controller = this.track(request.id);
+        this.recentProblems = [];
         try {
             await this.unload();
             const info = await this.loadModel(request, controller.signal);
             this.send({type: "loaded", id: request.id, model: info});
         } catch (error) {
-            const {code, message} = error instanceof EngineError ? error : describeLoadError(error, request.modelPath);
+            // llama.cpp's log lines reach JavaScript through an asynchronous queue and
+            // can trail the failure they explain; give them a moment to arrive.
+            if (!(error instanceof EngineError))
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            const {code, message} = error instanceof EngineError
+                ? error
+                : describeLoadError(error, request.modelPath, this.recentProblems);
             this.send({type: "error", id: request.id, code, message});
         } finally {
             this.controllers.delete(request.id);
@@ -214,7 +223,13 @@ export class LlamaEngine {
             // llama.cpp on a user's machine is never attempted.
             build: "never",
             logLevel: llamaCpp.LlamaLogLevel.warn,
-            logger: (level, message) => this.send({type: "log", level: logLevelOf(level), message: message.trimEnd()})
+            logger: (level, message) => {
+                const line = message.trimEnd();
+                const ourLevel = logLevelOf(level);
+                if (ourLevel === "warn" || ourLevel === "error")
+                    this.recentProblems = [...this.recentProblems.slice(-9), line];
+                this.send({type: "log", level: ourLevel, message: line});
+            }
         });
         this.llama = {instance, gpu};
         return instance;

@@ -106,6 +106,8 @@ export class LocalEngineBackend implements ChatBackend {
 
     private async load(settings: LocalModelSettings, key: string, signal: AbortSignal | undefined): Promise<ErrorFrame | undefined> {
         const name = modelName(settings.modelPath);
+        // The engine drops its current model before loading another.
+        this.loaded = undefined;
         this.onStatus({state: "starting"});
         const id = randomUUID();
         const onAbort = () => this.engine.abort(id);

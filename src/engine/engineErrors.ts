@@ -12,15 +12,15 @@ export class EngineError extends Error {
 }
 
 /** Describes a failed model load: the code and a message that says what to do next. */
-export function describeLoadError(error: unknown, modelPath: string): {code: ChatErrorCode; message: string} {
-    const detail = error instanceof Error ? error.message : String(error);
+export function describeLoadError(error: unknown, modelPath: string, llamaCppProblems: readonly string[] = []): {code: ChatErrorCode; message: string} {
+    const detail = [error instanceof Error ? error.message : String(error), ...llamaCppProblems].join("; ");
     const file = path.basename(modelPath);
     if (/out of memory|failed to allocate|cudaMalloc|ErrorOutOfDeviceMemory|unable to allocate/i.test(detail))
         return {
             code: "loadFailed",
             message: `Not enough memory to load ${file}. Choose a smaller quantization (for example Q4_K_M) or lower "astrosage.model.contextSize". (${detail})`
         };
-    if (/tensor|gguf|magic|invalid|corrupt|data is not within the file bounds|unknown model architecture/i.test(detail))
+    if (/tensor|gguf|magic|invalid|corrupt|not within the file bounds|unknown model architecture|unexpected end of file/i.test(detail))
         return {
             code: "invalidModel",
             message: `${file} could not be loaded as a model: it may be damaged, incomplete, or not a Llama model. Download it again or choose another file. (${detail})`

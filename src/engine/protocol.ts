@@ -1,123 +1,111 @@
 /**
  * The protocol between the extension host and the engine process.
  *
- * Every message is declared here once, as a zod schema with a doc comment, and
- * every message is checked against it on arrival on either side: the engine is a
- * separate program, and a message that does not match is a bug to report, not
- * data to trust. Requests carry an id; every event about a request carries it back.
+ * Every message is declared here once, as a valibot schema with a doc comment,
+ * and every message is checked against it on arrival on either side: the engine
+ * is a separate program, and a message that does not match is a bug to report,
+ * not data to trust. Requests carry an id; every event about a request carries it back.
  */
-import {z} from "zod";
+import * as v from "valibot";
+import {chatErrorCodes, stopReasons} from "../core/chatTypes.ts";
 
-const requestId = z.string().min(1).max(64);
+const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const nonNegative = v.pipe(v.number(), v.minValue(0));
 
-const samplingSchema = z.object({
-    temperature: z.number().min(0).max(2),
-    topP: z.number().min(0).max(1),
-    maxTokens: z.number().int().min(1).max(1_000_000)
+const samplingSchema = v.object({
+    temperature: v.pipe(v.number(), v.minValue(0), v.maxValue(2)),
+    topP: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+    maxTokens: v.pipe(v.number(), v.integer(), v.minValue(1))
 });
 
-const chatMessageSchema = z.object({
-    role: z.enum(["user", "assistant"]),
-    text: z.string()
+const chatMessageSchema = v.object({
+    role: v.picklist(["user", "assistant"]),
+    text: v.string()
 });
 
 /** Messages the extension host sends to the engine. */
-export const engineRequestSchema = z.discriminatedUnion("type", [
+export const engineRequestSchema = v.variant("type", [
     /** Load a GGUF model, replacing any loaded one. Answered by `loadProgress` events, then `loaded` or `error`. */
-    z.object({
-        type: z.literal("load"),
+    v.object({
+        type: v.literal("load"),
         id: requestId,
-        modelPath: z.string().min(1),
-        contextSize: z.number().int().min(256),
+        modelPath: v.pipe(v.string(), v.minLength(1)),
+        contextSize: v.pipe(count, v.minValue(256)),
         /** 0: one thread per physical core. */
-        threads: z.number().int().min(0),
-        gpu: z.enum(["auto", "off"])
+        threads: count,
+        gpu: v.picklist(["auto", "off"])
     }),
     /** Generate one answer for a conversation. Answered by `text`/`thought` events, then `done` or `error`. */
-    z.object({
-        type: z.literal("chat"),
+    v.object({
+        type: v.literal("chat"),
         id: requestId,
-        messages: z.array(chatMessageSchema).min(1),
-        systemPrompt: z.string(),
-        reasoning: z.boolean(),
+        messages: v.pipe(v.array(chatMessageSchema), v.minLength(1)),
+        systemPrompt: v.string(),
+        reasoning: v.boolean(),
         sampling: samplingSchema
     }),
     /** Stop the request `target` (a chat turn or a load); it then ends with its usual final event. */
-    z.object({
-        type: z.literal("abort"),
-        id: requestId,
-        target: requestId
-    }),
+    v.object({type: v.literal("abort"), id: requestId, target: requestId}),
     /** Free the model and its context. Answered by `unloaded`. */
-    z.object({
-        type: z.literal("unload"),
-        id: requestId
-    }),
+    v.object({type: v.literal("unload"), id: requestId}),
     /** Ask what is loaded. Answered by `status`. */
-    z.object({
-        type: z.literal("status"),
-        id: requestId
-    })
+    v.object({type: v.literal("status"), id: requestId})
 ]);
-export type EngineRequest = z.infer<typeof engineRequestSchema>;
+export type EngineRequest = v.InferOutput<typeof engineRequestSchema>;
 
-const statsSchema = z.object({
-    promptTokens: z.number().int().min(0),
-    generatedTokens: z.number().int().min(0),
-    timeToFirstTokenMs: z.number().min(0),
-    tokensPerSecond: z.number().min(0),
-    durationMs: z.number().min(0),
-    stopReason: z.enum(["eogToken", "maxTokens", "abort", "stopGenerationTrigger", "customStopTrigger", "functionCalls"])
+export const statsSchema = v.object({
+    promptTokens: count,
+    generatedTokens: count,
+    timeToFirstTokenMs: nonNegative,
+    tokensPerSecond: nonNegative,
+    durationMs: nonNegative,
+    stopReason: v.picklist(stopReasons)
 });
 
-const loadedModelSchema = z.object({
-    path: z.string(),
+const loadedModelSchema = v.object({
+    path: v.string(),
     /** The model's name from its GGUF metadata, or the file name. */
-    name: z.string(),
-    contextSize: z.number().int(),
-    threads: z.number().int(),
+    name: v.string(),
+    contextSize: count,
+    threads: count,
     /** The GPU backend in use (`"cuda"`, `"vulkan"`, `"metal"`), or `false` on the CPU. */
-    gpu: z.union([z.literal(false), z.string()]),
-    chatWrapper: z.string()
+    gpu: v.union([v.literal(false), v.string()]),
+    chatWrapper: v.string()
 });
-export type LoadedModel = z.infer<typeof loadedModelSchema>;
+export type LoadedModel = v.InferOutput<typeof loadedModelSchema>;
 
 /** Messages the engine sends to the extension host. */
-export const engineEventSchema = z.discriminatedUnion("type", [
+export const engineEventSchema = v.variant("type", [
     /** The engine process is up and reads requests. Sent once, first. */
-    z.object({type: z.literal("ready"), pid: z.number().int()}),
+    v.object({type: v.literal("ready"), pid: count}),
     /** Loading progress of request `id`, from 0 to 1. */
-    z.object({type: z.literal("loadProgress"), id: requestId, progress: z.number().min(0).max(1)}),
+    v.object({type: v.literal("loadProgress"), id: requestId, progress: v.pipe(v.number(), v.minValue(0), v.maxValue(1))}),
     /** The model of request `id` is loaded and ready for chat turns. */
-    z.object({type: z.literal("loaded"), id: requestId, model: loadedModelSchema}),
+    v.object({type: v.literal("loaded"), id: requestId, model: loadedModelSchema}),
     /** A piece of the answer of chat request `id`. */
-    z.object({type: z.literal("text"), id: requestId, text: z.string()}),
+    v.object({type: v.literal("text"), id: requestId, text: v.string()}),
     /** A piece of the reasoning of chat request `id`. */
-    z.object({type: z.literal("thought"), id: requestId, text: z.string()}),
+    v.object({type: v.literal("thought"), id: requestId, text: v.string()}),
     /** Chat request `id` finished (also after an abort, with stop reason `"abort"`). */
-    z.object({type: z.literal("done"), id: requestId, stats: statsSchema}),
+    v.object({type: v.literal("done"), id: requestId, stats: statsSchema}),
     /** Request `id` failed; `code` says why in a way the host can act on. */
-    z.object({
-        type: z.literal("error"),
-        id: requestId,
-        code: z.enum(["noModel", "modelNotFound", "invalidModel", "loadFailed", "engineCrashed", "busy", "internal"]),
-        message: z.string()
-    }),
+    v.object({type: v.literal("error"), id: requestId, code: v.picklist(chatErrorCodes), message: v.string()}),
     /** The model is unloaded (request `id`). */
-    z.object({type: z.literal("unloaded"), id: requestId}),
+    v.object({type: v.literal("unloaded"), id: requestId}),
     /** Answer to a status request: the loaded model, if any. */
-    z.object({type: z.literal("status"), id: requestId, model: loadedModelSchema.nullable()}),
+    v.object({type: v.literal("status"), id: requestId, model: v.nullable(loadedModelSchema)}),
     /** A log line from the engine or llama.cpp, for the extension's log. */
-    z.object({type: z.literal("log"), level: z.enum(["debug", "info", "warn", "error"]), message: z.string()})
+    v.object({type: v.literal("log"), level: v.picklist(["debug", "info", "warn", "error"]), message: v.string()})
 ]);
-export type EngineEvent = z.infer<typeof engineEventSchema>;
+export type EngineEvent = v.InferOutput<typeof engineEventSchema>;
 
 /** Checks a message from the host; throws with the reason when it does not match. */
 export function parseEngineRequest(message: unknown): EngineRequest {
-    return engineRequestSchema.parse(message);
+    return v.parse(engineRequestSchema, message);
 }
 
 /** Checks a message from the engine; throws with the reason when it does not match. */
 export function parseEngineEvent(message: unknown): EngineEvent {
-    return engineEventSchema.parse(message);
+    return v.parse(engineEventSchema, message);
 }

@@ -20,7 +20,7 @@ before(async () => {
     workspaceFolder: workspace,
     settings: { "astrosage.engine.threads": 1 },
   });
-  workbench = await openWorkbench(server.url);
+  workbench = await openWorkbench(server.url, { name: "smoke" });
 });
 
 after(async () => {

@@ -74,7 +74,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const env = scratchEnv(scratch);
   const dirs = ["--user-data-dir", userDataDir, "--extensions-dir", extensionsDir];
 
-  installExtension(options.vsixPath, dirs, env, logFile);
+  try {
+    installExtension(options.vsixPath, dirs, env, logFile);
+  } catch (error) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
 
   const port = await freePort();
   const log = fs.openSync(logFile, "a");
@@ -145,9 +150,10 @@ function installExtension(vsixPath: string, dirs: string[], env: NodeJS.ProcessE
     env, encoding: "utf8", timeout: 60_000,
   });
   fs.appendFileSync(logFile, `$ code-server --install-extension ${vsixPath}\n${result.stdout}${result.stderr}\n`);
-  // code-server reports some install failures on stdout with exit code 0, so check the text too.
+  // code-server reports some install failures (e.g. an unmet engines.vscode) with
+  // exit code 0, so require its success line too.
   const output = `${result.stdout}\n${result.stderr}`;
-  if (result.status !== 0 || /failed|error/i.test(output) && !/successfully installed/i.test(output)) {
+  if (result.status !== 0 || !/was successfully installed/.test(output)) {
     throw new Error(`code-server could not install ${vsixPath} (exit ${result.status}):\n${output.trim()}`);
   }
 }

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { chromiumBin, extensionId, setupHint, testResultsDir } from "./paths.ts";
@@ -23,6 +24,8 @@ export interface Workbench {
 }
 
 export interface WorkbenchOptions {
+  /** Names the browser console log, `test-results/<name>-browser.log`. Defaults to `"e2e"`. */
+  name?: string;
   /** The workbench counts as ready once this activity-bar entry is visible. Defaults to `"AstroSage"`. */
   activityBarEntry?: string;
   /** How long to wait for the workbench to be ready. Defaults to 60 s. */
@@ -49,10 +52,21 @@ export async function openWorkbench(url: string, options: WorkbenchOptions = {})
   if (!fs.existsSync(chromiumBin)) {
     throw new Error(`Chromium is not installed (expected ${chromiumBin}). ${setupHint}`);
   }
-  // launch() gives Chromium a fresh temporary --user-data-dir of its own and removes it on close.
-  const browser = await chromium.launch({ executablePath: chromiumBin, headless: true, args: chromiumFlags });
+  // launch() gives Chromium a fresh temporary --user-data-dir of its own and
+  // removes it on close. Crashpad still writes "Crash Reports" under
+  // $XDG_CONFIG_HOME/chromium whatever the flags say, so that goes to scratch too.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "astrosage-chromium-"));
+  const removeScratch = () => fs.rmSync(scratch, { recursive: true, force: true });
+  const env = { ...process.env, XDG_CONFIG_HOME: scratch, XDG_CACHE_HOME: scratch };
+  const browser = await chromium.launch({ executablePath: chromiumBin, headless: true, args: chromiumFlags, env })
+    .catch((error: unknown) => {
+      removeScratch();
+      throw error;
+    });
+  browser.on("disconnected", removeScratch);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    logConsole(page, path.join(testResultsDir, `${options.name ?? "e2e"}-browser.log`));
     const timeout = options.timeoutMs ?? 60_000;
     await page.goto(url);
     await page.locator(".monaco-workbench").waitFor({ timeout });
@@ -80,12 +94,10 @@ function workbenchOn(browser: Browser, page: Page): Workbench {
       return labels;
     },
     openViewContainer: async (title) => {
-      const entry = activityBarEntry(page, title);
-      const item = page.locator(".part.activitybar li.action-item", { has: entry });
+      const item = page.locator(".part.activitybar li.action-item")
+        .filter({ has: page.locator(`a.action-label[aria-label^="${title}"]`) }).first();
       // Clicking the entry of the container already shown would hide it.
-      if ((await item.getAttribute("aria-pressed")) !== "true" && !(await item.getAttribute("class"))?.includes("checked")) {
-        await entry.click();
-      }
+      if ((await item.getAttribute("aria-selected")) !== "true") await item.click();
       await page.locator(".part.sidebar .composite.title", { hasText: new RegExp(escapeRegExp(title), "i") }).waitFor();
     },
     chatFrame: (ofExtension = extensionId) => webviewFrame(page, ofExtension),
@@ -98,6 +110,14 @@ function workbenchOn(browser: Browser, page: Page): Workbench {
     notifications: () => page.locator(".notifications-toasts .notification-toast .notification-list-item-message").allTextContents(),
     close: () => browser.close(),
   };
+}
+
+/** Keeps the console of the workbench and its webviews, where their errors go, for diagnosis. */
+function logConsole(page: Page, file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, "");
+  page.on("console", (message) => fs.appendFileSync(file, `[${message.type()}] ${message.text()}\n`));
+  page.on("pageerror", (error) => fs.appendFileSync(file, `[pageerror] ${error.stack ?? error.message}\n`));
 }
 
 function activityBarEntry(page: Page, title: string) {
