@@ -37,5 +37,10 @@ export function createAstroSageChatWrapper(llamaCpp: typeof NodeLlamaCpp, option
             }
         };
     }
-    return new AstroSageChatWrapper({todayDate: options.todayDate ?? (() => new Date())});
+    return new AstroSageChatWrapper({
+        todayDate: options.todayDate ?? (() => new Date()),
+        // The official template adds tool instructions only when tools are given;
+        // AstroSage is given none, so the preamble must not mention them.
+        noToolInstructions: true
+    });
 }

@@ -39,8 +39,12 @@ async function main() {
 
             const tokenTimes: number[] = [];
             started = performance.now();
-            const {stopReason} = await session.promptWithMeta("Explain the virial theorem for a cluster of galaxies.", {
+            const {responseText, stopReason} = await session.promptWithMeta("Explain the virial theorem for a cluster of galaxies.", {
                 maxTokens: GENERATED_TOKENS,
+                // The extension's sampling defaults (greedy decoding of random weights just repeats one token).
+                temperature: 0.7,
+                topP: 0.9,
+                seed: 1,
                 // Random weights may well pick an end token early; forbid them to measure a full run.
                 tokenBias: () => {
                     const bias = new TokenBias(model.tokenizer);
@@ -57,6 +61,8 @@ async function main() {
             const tokensPerSecond = (tokenTimes.length - 1) / generationSeconds;
             console.log(`threads ${threads}: load ${loadSeconds.toFixed(1)} s, first token ${firstTokenSeconds.toFixed(2)} s, ` +
                 `${tokenTimes.length} tokens (${stopReason}), ${tokensPerSecond.toFixed(1)} tokens/s`);
+            // NaN logits would make every token the same; varied gibberish shows the weights are sane.
+            console.log(`  distinct tokens: ${new Set(model.tokenize(responseText)).size}, text: ${JSON.stringify(responseText.slice(0, 80))}`);
 
             await context.dispose();
             await model.dispose();

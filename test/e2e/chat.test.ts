@@ -1,0 +1,106 @@
+// End to end: the packaged extension in a real VS Code (code-server) driven in
+// Chromium, answering from scripted AstroSage-format models through the real
+// engine process and node-llama-cpp.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import path from "node:path";
+import {after, before, describe, test} from "node:test";
+import {longScript, writeScriptedModel} from "../support/gguf/scriptedModel.ts";
+import {noticeText, sendPrompt, waitForAnswer} from "./support/chatView.ts";
+import {startCodeServer, type CodeServer} from "./support/codeServer.ts";
+import {openWorkbench, type Workbench} from "./support/workbench.ts";
+import {createWorkspace, vsixUnderTest} from "./support/workspace.ts";
+
+const answerScript = "<think>Checking the units.</think>The Andromeda galaxy is about 765 kpc away.";
+
+describe("chat in VS Code", () => {
+    let server: CodeServer | undefined;
+    let workbench: Workbench | undefined;
+    let workspace: string;
+    let models: {answer: string; long: string};
+
+    before(async () => {
+        workspace = createWorkspace({"notes.md": "# Observing log\n"});
+        const modelDir = path.join(workspace, ".models");
+        fs.mkdirSync(modelDir);
+        models = {
+            answer: (await writeScriptedModel(path.join(modelDir, "AstroSage-8B-scripted.gguf"), answerScript)).path,
+            long: (await writeScriptedModel(path.join(modelDir, "AstroSage-8B-long.gguf"), longScript(1500))).path
+        };
+        server = await startCodeServer({
+            name: "chat",
+            vsixPath: vsixUnderTest(),
+            workspaceFolder: workspace,
+            settings: {"astrosage.model.path": models.answer, "astrosage.engine.threads": 1}
+        });
+        workbench = await openWorkbench(server.url, {name: "chat"});
+    });
+
+    after(async () => {
+        await workbench?.screenshot("chat-final").catch(() => undefined);
+        await workbench?.close();
+        await server?.stop();
+        fs.rmSync(workspace, {recursive: true, force: true});
+    });
+
+    /** Picks another model file the way a user does: "AstroSage: Select Model File…" and the file dialog. */
+    async function useModel(modelPath: string) {
+        const {page} = workbench!;
+        await workbench!.runCommand("AstroSage: Select Model File…");
+        // code-server's file dialog is a quick input that takes a typed path.
+        const input = page.locator(".quick-input-widget .quick-input-box input");
+        await input.waitFor();
+        // The dialog fills in the current model's path itself; type over it once it has.
+        await page.waitForFunction(() => document.querySelector<HTMLInputElement>(".quick-input-widget .quick-input-box input")?.value.endsWith(".gguf"));
+        await input.fill(modelPath);
+        await page.locator(".quick-input-widget .quick-input-list .monaco-list-row", {hasText: path.basename(modelPath)}).first().waitFor();
+        assert.equal(await input.inputValue(), modelPath);
+        await input.press("Enter");
+        await page.locator(".quick-input-widget").waitFor({state: "hidden"});
+    }
+
+    test("a prompt typed in the AstroSage view gets the model's answer, reasoning folded apart", async () => {
+        await workbench!.openViewContainer("AstroSage");
+        const frame = await workbench!.chatFrame();
+        await frame.locator("#status", {hasText: "AstroSage-8B-scripted"}).waitFor();
+        assert.equal(await noticeText(frame), undefined, "no notice when a model is configured");
+
+        const index = await sendPrompt(frame, "How far away is the Andromeda galaxy?");
+        const shown = await waitForAnswer(frame, {index, contains: "765 kpc"});
+        assert.equal(shown.answer, "The Andromeda galaxy is about 765 kpc away.");
+        assert.match(shown.thought, /Checking the units\./);
+        assert.equal(await frame.locator(".message.user").first().textContent(), "How far away is the Andromeda galaxy?");
+
+        const thought = frame.locator(".message.assistant").nth(index).locator("details.thought");
+        assert.equal(await thought.getAttribute("open"), null, "the reasoning is folded");
+        await frame.locator("#status", {hasText: "ready on CPU"}).waitFor();
+        await workbench!.screenshot("chat-answer");
+        await thought.locator("summary").click();
+        assert.equal(await thought.getAttribute("open"), "");
+        await workbench!.screenshot("chat-answer-reasoning-open");
+    });
+
+    test("Stop ends a long answer and keeps what was written", async () => {
+        await useModel(models.long);
+        const frame = await workbench!.chatFrame();
+        await frame.locator("#status", {hasText: "AstroSage-8B-long"}).waitFor();
+
+        const index = await sendPrompt(frame, "Tell me everything about star formation.");
+        const answer = frame.locator(".message.assistant").nth(index);
+        await answer.locator(".answer", {hasText: "Stars1 form2"}).waitFor({timeout: 60_000});
+        await frame.locator("#stop").click();
+        const shown = await waitForAnswer(frame, {index});
+
+        assert.ok(shown.answer.startsWith("Stars1 form2"));
+        assert.ok(!shown.answer.includes("1500"), "generation stopped before the end of the script");
+        assert.match(await answer.locator(".footer").textContent() ?? "", /stopped/);
+        assert.equal(await frame.evaluate(() => document.activeElement?.id), "prompt", "focus returns to the prompt");
+        await workbench!.screenshot("chat-stopped");
+
+        // The conversation goes on after a stop.
+        await useModel(models.answer);
+        await frame.locator("#status", {hasText: "AstroSage-8B-scripted"}).waitFor();
+        const next = await sendPrompt(frame, "Thanks. And Andromeda?");
+        assert.equal((await waitForAnswer(frame, {index: next, contains: "765 kpc"})).answer, "The Andromeda galaxy is about 765 kpc away.");
+    });
+});
