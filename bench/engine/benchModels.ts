@@ -1,0 +1,96 @@
+/**
+ * The benchmark's model files, written by the test toolkit (test/support/gguf)
+ * and cached under bench-results/models/ so repeated runs reuse them.
+ *
+ * A cached file's name carries a fingerprint of the toolkit's sources: when the
+ * writer changes, the next run writes a fresh file and deletes the stale one.
+ */
+import {createHash} from "node:crypto";
+import {mkdir, readdir, readFile, rename, rm, stat, writeFile} from "node:fs/promises";
+import path from "node:path";
+import {LLAMA_3_2_1B_SHAPE, LLAMA_3_VOCABULARY_SIZE, writeRandomModel, type RandomModelInfo} from "../../test/support/gguf/randomModel.ts";
+import {longScript, writeScriptedModel, type ScriptedModelInfo} from "../../test/support/gguf/scriptedModel.ts";
+
+const TOOLKIT_DIR = path.resolve("test/support/gguf");
+export const MODELS_DIR = path.resolve("bench-results/models");
+
+export type CachedModel<Info> = {
+    path: string;
+    info: Info;
+    /** Whether the file came from the cache. */
+    reused: boolean;
+    /** Time spent writing it (0 when reused), in seconds. */
+    writeSeconds: number;
+};
+
+/**
+ * Llama-3.2-1B's shapes with random Q4_0 weights and Llama 3's full vocabulary
+ * size (128256), so the embedding and output layers cost what they cost in the
+ * real model: ~1.24 B weights, ~0.7 GB.
+ */
+export function randomLlama1bModel(): Promise<CachedModel<RandomModelInfo>> {
+    return cachedModel("random-llama-3.2-1b-q4_0", (filePath) =>
+        writeRandomModel(filePath, LLAMA_3_2_1B_SHAPE, {vocabularySize: LLAMA_3_VOCABULARY_SIZE}));
+}
+
+/** A scripted model whose answer to any prompt is `longScript(words)`: `words` tokens, then end of turn. */
+export function scriptedModel(words: number): Promise<CachedModel<ScriptedModelInfo>> {
+    return cachedModel(`scripted-long-${words}`, (filePath) => writeScriptedModel(filePath, longScript(words)));
+}
+
+async function cachedModel<Info extends {path: string; fileBytes: number}>(
+    baseName: string,
+    write: (filePath: string) => Promise<Info>
+): Promise<CachedModel<Info>> {
+    const filePath = path.join(MODELS_DIR, `${baseName}-${await toolkitFingerprint()}.gguf`);
+    const infoPath = `${filePath}.json`;
+
+    const cached = await readCachedInfo<Info>(filePath, infoPath);
+    if (cached != null)
+        return {path: filePath, info: cached, reused: true, writeSeconds: 0};
+
+    await mkdir(MODELS_DIR, {recursive: true});
+    await removeStaleFiles(baseName);
+    const started = performance.now();
+    // Written under a temporary name, so an interrupted run never leaves a truncated file to reuse.
+    const partialPath = `${filePath}.partial`;
+    const info = {...await write(partialPath), path: filePath};
+    await rename(partialPath, filePath);
+    await writeFile(infoPath, JSON.stringify(info, null, 2));
+    return {path: filePath, info, reused: false, writeSeconds: (performance.now() - started) / 1000};
+}
+
+/** The cached file's info, if the file and its info are both there and agree on the size. */
+async function readCachedInfo<Info extends {fileBytes: number}>(filePath: string, infoPath: string): Promise<Info | undefined> {
+    try {
+        const info = JSON.parse(await readFile(infoPath, "utf8")) as Info;
+        const {size} = await stat(filePath);
+        return size === info.fileBytes ? info : undefined;
+    } catch (error) {
+        // No cached file yet: write one. Anything else (permissions, a full disk) is a real problem.
+        if (isMissingFile(error))
+            return undefined;
+        throw error;
+    }
+}
+
+/** Deletes files of earlier toolkit versions (and interrupted writes): the 1B model is ~0.7 GB each. */
+async function removeStaleFiles(baseName: string) {
+    for (const name of await readdir(MODELS_DIR))
+        if (name.startsWith(`${baseName}-`))
+            await rm(path.join(MODELS_DIR, name), {force: true});
+}
+
+/** A short hash of the model writer's sources. */
+async function toolkitFingerprint(): Promise<string> {
+    const hash = createHash("sha256");
+    for (const name of (await readdir(TOOLKIT_DIR)).filter((name) => name.endsWith(".ts")).sort()) {
+        hash.update(name);
+        hash.update(await readFile(path.join(TOOLKIT_DIR, name)));
+    }
+    return hash.digest("hex").slice(0, 10);
+}
+
+function isMissingFile(error: unknown): boolean {
+    return error instanceof Error && "code" in error && error.code === "ENOENT";
+}

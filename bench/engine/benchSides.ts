@@ -1,0 +1,188 @@
+/**
+ * The two sides of the benchmark, behind one interface:
+ * - `ExtensionSide`: the extension's real host-side classes (EngineProcess,
+ *   LocalEngineBackend) driving the bundled engine process, dist/engine.mjs;
+ * - `DirectSide`: node-llama-cpp called in this process, set up as the engine
+ *   sets it up (same chat wrapper, same history, same context and sampling options).
+ */
+import type * as NodeLlamaCpp from "node-llama-cpp";
+import type {ChatTurn, StreamFrame} from "../../src/core/chatTypes.ts";
+import {createAstroSageChatWrapper} from "../../src/engine/AstroSageChatWrapper.ts";
+import {EngineProcess} from "../../src/engine/EngineProcess.ts";
+import {buildHistory} from "../../src/engine/LlamaEngine.ts";
+import {LocalEngineBackend, type LocalModelSettings} from "../../src/engine/LocalEngineBackend.ts";
+import {collectingLogger, enginePath} from "../../test/engine/engineHarness.ts";
+import {ChunkClock, type TurnMeasurement} from "./measurement.ts";
+
+export type SideName = "extension" | "direct";
+
+/** What both sides share: a model and context size, and a thread count. */
+export type SideSettings = {contextSize: number; threads: number};
+
+export interface BenchSide {
+    readonly name: SideName;
+    /** Loads the model (and for the extension side, starts the engine); not timed. */
+    load(modelPath: string): Promise<void>;
+    /** Runs one turn and times it as its caller sees it. */
+    run(turn: ChatTurn): Promise<TurnMeasurement>;
+    /** Frees the model. */
+    unload(): Promise<void>;
+    dispose(): Promise<void>;
+    /** llama.cpp's (and the engine's) warnings and errors so far. */
+    warnings(): string[];
+}
+
+export class ExtensionSide implements BenchSide {
+    public readonly name = "extension";
+    private readonly logger = collectingLogger();
+    private readonly engine: EngineProcess;
+    private readonly backend: LocalEngineBackend;
+    private modelSettings: LocalModelSettings | undefined;
+
+    public constructor(private readonly settings: SideSettings) {
+        // No restarts: a crash must fail the benchmark, not be measured.
+        this.engine = new EngineProcess({enginePath, logger: this.logger, restartDelaysMs: []});
+        this.backend = new LocalEngineBackend(this.engine, () => {
+            if (this.modelSettings == null)
+                throw new Error("ExtensionSide: load a model before running turns.");
+            return this.modelSettings;
+        });
+    }
+
+    public async load(modelPath: string): Promise<void> {
+        this.modelSettings = {modelPath, contextSize: this.settings.contextSize, threads: this.settings.threads, gpu: "off"};
+        const error = await this.backend.ensureLoaded();
+        if (error != null)
+            throw new Error(`The engine could not load ${modelPath}: ${error.message}${this.recentLog()}`);
+    }
+
+    public async run(turn: ChatTurn): Promise<TurnMeasurement> {
+        const received: {text: string; final?: StreamFrame} = {text: ""};
+        const clock = new ChunkClock();
+        await this.backend.chat(turn, (frame) => {
+            if (frame.kind === "text" || frame.kind === "thought") {
+                clock.chunk();
+                received.text += frame.text;
+            } else
+                received.final = frame;
+        }, new AbortController().signal);
+
+        const final = received.final;
+        if (final?.kind !== "done")
+            throw new Error(`The engine's turn failed: ${final?.kind === "error" ? final.message : "no final frame"}${this.recentLog()}`);
+        const {stats} = final;
+        return {
+            ...clock.finish(stats.generatedTokens),
+            generatedTokens: stats.generatedTokens,
+            promptTokens: stats.promptTokens,
+            stopReason: stats.stopReason,
+            text: received.text,
+            engineStats: stats
+        };
+    }
+
+    public async unload(): Promise<void> {
+        await this.backend.unload();
+    }
+
+    public async dispose(): Promise<void> {
+        await this.engine.dispose();
+    }
+
+    public warnings(): string[] {
+        return this.logger.lines.filter((line) => line.startsWith("warn:") || line.startsWith("error:"));
+    }
+
+    private recentLog(): string {
+        const lines = this.logger.lines.filter((line) => !line.startsWith("debug:")).slice(-10);
+        return lines.length === 0 ? "" : `\nEngine log:\n  ${lines.join("\n  ")}`;
+    }
+}
+
+type DirectModel = {model: NodeLlamaCpp.LlamaModel; context: NodeLlamaCpp.LlamaContext; chat: NodeLlamaCpp.LlamaChat};
+
+export class DirectSide implements BenchSide {
+    public readonly name = "direct";
+    private llamaCpp: typeof NodeLlamaCpp | undefined;
+    private llama: NodeLlamaCpp.Llama | undefined;
+    private loaded: DirectModel | undefined;
+    private readonly problems: string[] = [];
+
+    public constructor(private readonly settings: SideSettings) {}
+
+    public async load(modelPath: string): Promise<void> {
+        await this.unload();
+        // node-llama-cpp is ESM-only with top-level await: this CommonJS file can only import() it.
+        const llamaCpp = this.llamaCpp ??= await import("node-llama-cpp");
+        // As the engine calls it (gpu "off"), minus its log forwarding.
+        this.llama ??= await llamaCpp.getLlama({
+            gpu: false,
+            build: "never",
+            logLevel: llamaCpp.LlamaLogLevel.warn,
+            logger: (_level, message) => void this.problems.push(message.trimEnd())
+        });
+        const model = await this.llama.loadModel({modelPath});
+        const context = await model.createContext({
+            contextSize: Math.min(this.settings.contextSize, model.trainContextSize),
+            threads: this.settings.threads,
+            sequences: 1
+        });
+        const chat = new llamaCpp.LlamaChat({contextSequence: context.getSequence(), chatWrapper: createAstroSageChatWrapper(llamaCpp)});
+        this.loaded = {model, context, chat};
+    }
+
+    /** Mirrors the engine's `LlamaEngine.generate`, minus the protocol messages. */
+    public async run(turn: ChatTurn): Promise<TurnMeasurement> {
+        const loaded = this.loaded;
+        if (loaded == null)
+            throw new Error("DirectSide: load a model before running turns.");
+
+        const clock = new ChunkClock();
+        const meterBefore = loaded.chat.sequence.tokenMeter.getState();
+        let generatedTokens = 0;
+        let text = "";
+        const response = await loaded.chat.generateResponse(buildHistory(turn), {
+            signal: new AbortController().signal,
+            stopOnAbortSignal: true,
+            temperature: turn.sampling.temperature,
+            topP: turn.sampling.topP,
+            maxTokens: turn.sampling.maxTokens,
+            onResponseChunk: (chunk) => {
+                generatedTokens += chunk.tokens.length;
+                // The engine sends a frame only for chunks with text; the caller "receives" the same ones here.
+                if (chunk.text === "")
+                    return;
+                clock.chunk();
+                text += chunk.text;
+            }
+        });
+        const usage = loaded.chat.sequence.tokenMeter.diff(meterBefore);
+        return {
+            ...clock.finish(generatedTokens),
+            generatedTokens,
+            promptTokens: Math.max(0, usage.usedInputTokens - generatedTokens),
+            stopReason: response.metadata.stopReason,
+            text
+        };
+    }
+
+    public warnings(): string[] {
+        return [...this.problems];
+    }
+
+    public async unload(): Promise<void> {
+        const loaded = this.loaded;
+        this.loaded = undefined;
+        if (loaded == null)
+            return;
+        loaded.chat.dispose({disposeSequence: true});
+        await loaded.context.dispose();
+        await loaded.model.dispose();
+    }
+
+    public async dispose(): Promise<void> {
+        await this.unload();
+        await this.llama?.dispose();
+        this.llama = undefined;
+    }
+}
