@@ -160,7 +160,9 @@ export class DirectSide implements BenchSide {
         return {
             ...clock.finish(generatedTokens),
             generatedTokens,
-            promptTokens: Math.max(0, usage.usedInputTokens - generatedTokens),
+            // node-llama-cpp's meter counts prompt tokens as input and generated ones as
+            // output, so the input count alone is the prompt evaluated for this turn.
+            promptTokens: usage.usedInputTokens,
             stopReason: response.metadata.stopReason,
             text
         };

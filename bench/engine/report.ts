@@ -79,8 +79,10 @@ function formatScenario(result: ScenarioResult, environment: BenchEnvironment): 
         lines.push(`  goal (decode ≥ ${environment.decodeRatioGoal}× direct): ${met ? "met" : "NOT met"}`);
     }
     lines.push(result.problems.length === 0
-        ? "  checks: every turn generated the expected tokens, same text and prompt tokens on both sides"
+        ? "  checks: every turn generated the expected tokens and stop reason, the same text on both sides"
         : `  PROBLEMS:\n    ${result.problems.join("\n    ")}`);
+    for (const note of result.notes)
+        lines.push(`  note: ${note}`);
     return lines;
 }
 

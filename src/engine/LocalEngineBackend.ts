@@ -57,8 +57,9 @@ export class LocalEngineBackend implements ChatBackend {
             if (frame.kind === "done")
                 this.onStatus({state: "ready", name: model.name, device: deviceName(model), lastStats: frame.stats});
             else if (frame.code === "engineCrashed") {
+                // The engine restarts by itself; the model loads again on the next question.
                 this.loaded = undefined;
-                this.onStatus({state: "error", message: frame.message});
+                this.onStatus({state: "notLoaded", name: model.name});
             } else
                 this.onStatus({state: "ready", name: model.name, device: deviceName(model)});
         } finally {

@@ -2,6 +2,7 @@
 // Chromium, answering from scripted AstroSage-format models through the real
 // engine process and node-llama-cpp.
 import assert from "node:assert/strict";
+import {execFileSync} from "node:child_process";
 import * as fs from "node:fs";
 import path from "node:path";
 import {after, before, describe, test} from "node:test";
@@ -103,4 +104,38 @@ describe("chat in VS Code", () => {
         const next = await sendPrompt(frame, "Thanks. And Andromeda?");
         assert.equal((await waitForAnswer(frame, {index: next, contains: "765 kpc"})).answer, "The Andromeda galaxy is about 765 kpc away.");
     });
+
+    test("when the engine dies mid-answer the user is told, the conversation stays, and the next question is answered", async () => {
+        await useModel(models.long);
+        const frame = await workbench!.chatFrame();
+        const messagesBefore = await frame.locator(".message").count();
+        const index = await sendPrompt(frame, "Tell me everything again.");
+        const answer = frame.locator(".message.assistant").nth(index);
+        await answer.locator(".answer", {hasText: "Stars1 form2"}).waitFor({timeout: 60_000});
+
+        const [pid, ...others] = enginePids();
+        assert.ok(pid != null && others.length === 0, `one engine process runs: ${pid} ${others}`);
+        process.kill(pid, "SIGKILL");
+
+        await answer.locator(".footer", {hasText: "stopped unexpectedly"}).waitFor();
+        assert.ok((await answer.locator(".answer").textContent() ?? "").startsWith("Stars1 form2"), "the partial answer is kept");
+        await workbench!.page.locator(".notifications-toasts .notification-toast", {hasText: "It is restarting; your conversation is kept"}).waitFor();
+        await workbench!.screenshot("chat-engine-crashed");
+
+        await useModel(models.answer);
+        const next = await sendPrompt(frame, "Where were we? Andromeda?");
+        assert.equal((await waitForAnswer(frame, {index: next, contains: "765 kpc"})).answer, "The Andromeda galaxy is about 765 kpc away.");
+        assert.equal(await frame.locator(".message").count(), messagesBefore + 4, "earlier messages are all still there");
+        const [newPid] = enginePids();
+        assert.ok(newPid != null && newPid !== pid, "a new engine process answered");
+    });
+
+    /** Engine processes of this test's code-server (their path is inside its scratch folder). */
+    function enginePids(): number[] {
+        const scratch = path.dirname(server!.userDataDir);
+        return execFileSync("ps", ["-eo", "pid=,args="], {encoding: "utf8"})
+            .split("\n")
+            .filter((line) => line.includes(scratch) && line.includes("dist/engine.mjs"))
+            .map((line) => Number.parseInt(line.trim(), 10));
+    }
 });
