@@ -6,7 +6,7 @@
 // node-llama-cpp stays external: it carries native binaries and must be loaded
 // from node_modules, and only ever by the engine process.
 import * as esbuild from "esbuild";
-import {mkdir} from "node:fs/promises";
+import {cp, mkdir} from "node:fs/promises";
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
@@ -54,5 +54,14 @@ if (watch) {
         await (await esbuild.context(options)).watch();
     console.log("build: watching for changes");
 } else {
-    await Promise.all(builds.map((options) => esbuild.build(options)));
+    await Promise.all([...builds.map((options) => esbuild.build(options)), copyPageAssets()]);
+}
+
+/** Stylesheets and fonts the chat page loads from the extension: codicons and KaTeX's. */
+async function copyPageAssets() {
+    await mkdir("dist/codicons", {recursive: true});
+    await cp("node_modules/@vscode/codicons/dist/codicon.css", "dist/codicons/codicon.css");
+    await cp("node_modules/@vscode/codicons/dist/codicon.ttf", "dist/codicons/codicon.ttf");
+    await cp("node_modules/katex/dist/katex.min.css", "dist/katex/katex.min.css");
+    await cp("node_modules/katex/dist/fonts", "dist/katex/fonts", {recursive: true, filter: (file) => !/\.(ttf|woff)$/.test(file)});
 }

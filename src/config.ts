@@ -8,6 +8,7 @@ import path from "node:path";
 import * as vscode from "vscode";
 import type {SamplingOptions} from "./core/chatTypes.ts";
 import type {LocalModelSettings} from "./engine/LocalEngineBackend.ts";
+import {reasoningDisplays, type ReasoningDisplay} from "./chat/webviewProtocol.ts";
 
 const section = "astrosage";
 
@@ -46,6 +47,12 @@ export class Config {
 
     public get reasoning(): boolean {
         return this.raw.get<boolean>("chat.reasoning", false);
+    }
+
+    /** How reasoning sections are shown: folded (default), unfolded, or hidden. */
+    public get reasoningDisplay(): ReasoningDisplay {
+        const value = this.raw.get<string>("chat.reasoningDisplay", "collapsed");
+        return (reasoningDisplays as readonly string[]).includes(value) ? value as ReasoningDisplay : "collapsed";
     }
 
     public get sampling(): SamplingOptions {

@@ -4,11 +4,13 @@
  */
 import * as vscode from "vscode";
 import {ChatViewProvider} from "./chat/ChatViewProvider.ts";
+import {ConversationStore} from "./chat/ConversationStore.ts";
 import {registerCommands} from "./commands/registerCommands.ts";
 import {Config} from "./config.ts";
 import type {ModelStatus} from "./core/ModelStatus.ts";
 import {EngineProcess} from "./engine/EngineProcess.ts";
 import {LocalEngineBackend} from "./engine/LocalEngineBackend.ts";
+import {ModelStatusBarItem} from "./status/ModelStatusBarItem.ts";
 
 export class AstroSageContext implements vscode.Disposable {
     public readonly config = new Config();
@@ -16,10 +18,13 @@ export class AstroSageContext implements vscode.Disposable {
     public readonly engine: EngineProcess;
     public readonly backend: LocalEngineBackend;
     public readonly chatView: ChatViewProvider;
+    public readonly store: ConversationStore;
+    private readonly statusBar: ModelStatusBarItem;
     private readonly disposables: vscode.Disposable[] = [];
 
     public constructor(public readonly extension: vscode.ExtensionContext) {
         this.log = this.register(vscode.window.createOutputChannel("AstroSage", {log: true}));
+        this.statusBar = this.register(new ModelStatusBarItem());
         this.engine = new EngineProcess({
             enginePath: vscode.Uri.joinPath(extension.extensionUri, "dist", "engine.mjs").fsPath,
             logger: this.log,
@@ -27,10 +32,12 @@ export class AstroSageContext implements vscode.Disposable {
         });
         this.register({dispose: () => void this.engine.dispose()});
         this.backend = new LocalEngineBackend(this.engine, () => this.config.localModel, (status) => this.onStatus(status));
+        this.store = new ConversationStore(vscode.Uri.joinPath(extension.globalStorageUri, "conversations").fsPath);
         this.chatView = this.register(new ChatViewProvider({
             extensionUri: extension.extensionUri,
             config: this.config,
             backend: this.backend,
+            saver: this.store,
             log: this.log
         }));
 
@@ -43,6 +50,7 @@ export class AstroSageContext implements vscode.Disposable {
         }));
         registerCommands(this);
         this.onStatus(this.idleStatus());
+        void this.restoreLastChat();
     }
 
     /** Registers a disposable to be disposed with the extension; returns it. */
@@ -69,7 +77,20 @@ export class AstroSageContext implements vscode.Disposable {
             : {state: "notLoaded", name: modelPath.split(/[\\/]/).at(-1)!.replace(/\.gguf$/i, "")};
     }
 
+    /** Reopens the most recent chat, as it was before the window closed or reloaded. */
+    private async restoreLastChat() {
+        try {
+            const [latest] = (await this.store.list()).conversations;
+            const stored = latest == null ? undefined : await this.store.load(latest.id);
+            if (stored != null && this.chatView.session.conversation.isEmpty)
+                await this.chatView.session.open(stored);
+        } catch (error) {
+            this.log.warn(`The last chat could not be reopened: ${String(error)}`);
+        }
+    }
+
     private onStatus(status: ModelStatus) {
+        this.statusBar.update(status);
         this.chatView?.setStatus(status);
     }
 

@@ -1,191 +1,71 @@
 /**
- * The chat page. Model text is only ever set as text (`textContent`), never as
- * HTML; every message from the host is checked before it is used.
+ * The chat page: wires the input bar and the conversation to the host.
+ * Everything from the host is checked before use (host.ts); model text reaches
+ * the DOM only through the sanitizing renderer.
  */
-import {parseHostMessage, type HostMessage, type ShownMessage, type ViewMessage} from "../src/chat/webviewProtocol.ts";
+import "@vscode-elements/elements/dist/vscode-button/index.js";
+import "@vscode-elements/elements/dist/vscode-checkbox/index.js";
+import "@vscode-elements/elements/dist/vscode-textarea/index.js";
+import "@vscode-elements/elements/dist/vscode-toolbar-button/index.js";
+import "@vscode-elements/elements/dist/vscode-icon/index.js";
+import {Composer} from "./Composer.ts";
+import {byId} from "./dom.ts";
+import {onHostMessage, post} from "./host.ts";
+import {MessageList} from "./MessageList.ts";
 
-declare function acquireVsCodeApi(): {postMessage(message: unknown): void};
-const vscode = acquireVsCodeApi();
+const composer = new Composer();
+const messages = new MessageList(() => composer.reasoningOn, () => {
+    composer.setGenerating(false);
+    composer.focus();
+});
+const status = byId<HTMLElement>("status");
+const notice = byId<HTMLElement>("notice");
+const noticeText = byId<HTMLElement>("notice-text");
+const noticeButton = byId<HTMLElement>("notice-action");
+let noticeAction: "selectModelFile" | "showLog" | undefined;
 
-function post(message: ViewMessage) {
-    vscode.postMessage(message);
-}
+noticeButton.addEventListener("click", () => {
+    if (noticeAction != null)
+        post({type: "noticeAction", action: noticeAction});
+});
 
-function byId<T extends HTMLElement>(id: string): T {
-    const element = document.getElementById(id);
-    if (element == null)
-        throw new Error(`The chat page has no #${id}`);
-    return element as T;
-}
-
-const messagesEl = byId<HTMLElement>("messages");
-const promptEl = byId<HTMLTextAreaElement>("prompt");
-const sendEl = byId<HTMLButtonElement>("send");
-const stopEl = byId<HTMLButtonElement>("stop");
-const statusEl = byId<HTMLElement>("status");
-const noticeEl = byId<HTMLElement>("notice");
-const noticeTextEl = byId<HTMLElement>("notice-text");
-const noticeActionEl = byId<HTMLButtonElement>("notice-action");
-
-type AnswerView = {root: HTMLElement; thought: HTMLElement; thoughtBody: HTMLElement; answer: HTMLElement; footer: HTMLElement};
-let current: {requestId: string; view: AnswerView} | undefined;
-let noticeAction: ViewMessage & {type: "noticeAction"} | undefined;
-
-function addUserMessage(text: string) {
-    const el = document.createElement("div");
-    el.className = "message user";
-    el.textContent = text;
-    messagesEl.append(el);
-}
-
-function addAnswer(): AnswerView {
-    const root = document.createElement("div");
-    root.className = "message assistant";
-    const thought = document.createElement("details");
-    thought.className = "thought";
-    thought.hidden = true;
-    const summary = document.createElement("summary");
-    summary.textContent = "Reasoning";
-    const thoughtBody = document.createElement("div");
-    thoughtBody.className = "thought-body";
-    thought.append(summary, thoughtBody);
-    const answer = document.createElement("div");
-    answer.className = "answer";
-    const footer = document.createElement("div");
-    footer.className = "footer";
-    root.append(thought, answer, footer);
-    messagesEl.append(root);
-    return {root, thought, thoughtBody, answer, footer};
-}
-
-function showMessage(message: ShownMessage) {
-    if (message.role === "user") {
-        addUserMessage(message.text);
-        return;
-    }
-    const view = addAnswer();
-    appendThought(view, message.thought);
-    view.answer.textContent = message.text;
-    if (message.stats != null)
-        view.footer.textContent = describeStats(message.stats);
-    if (message.error != null)
-        showError(view, message.error);
-}
-
-function appendThought(view: AnswerView, text: string) {
-    if (text === "")
-        return;
-    view.thought.hidden = false;
-    view.thoughtBody.textContent += text;
-}
-
-function showError(view: AnswerView, message: string) {
-    view.root.classList.add("failed");
-    view.footer.textContent = message;
-}
-
-function describeStats(stats: {generatedTokens: number; tokensPerSecond: number; stopReason: string}): string {
-    const stopped = stats.stopReason === "abort" ? " · stopped" : stats.stopReason === "maxTokens" ? " · length limit reached" : "";
-    return `${stats.generatedTokens} tokens · ${stats.tokensPerSecond.toFixed(1)} tok/s${stopped}`;
-}
-
-function setGenerating(generating: boolean) {
-    stopEl.hidden = !generating;
-    sendEl.disabled = generating;
-    document.body.classList.toggle("generating", generating);
-}
-
-function scrollToEnd() {
-    messagesEl.scrollTop = messagesEl.scrollHeight;
-}
-
-function receive(message: HostMessage) {
+onHostMessage((message) => {
     switch (message.type) {
         case "conversation":
-            messagesEl.replaceChildren();
-            current = undefined;
-            message.messages.forEach(showMessage);
-            setGenerating(message.generating);
-            scrollToEnd();
+            messages.showAll(message.messages);
+            composer.setGenerating(message.generating);
             return;
         case "turnStarted":
-            addUserMessage(message.prompt);
-            current = {requestId: message.requestId, view: addAnswer()};
-            current.view.root.classList.add("streaming");
-            setGenerating(true);
-            scrollToEnd();
+            messages.startTurn(message.requestId, message.prompt, message.context);
+            composer.setGenerating(true);
             return;
-        case "frame": {
-            if (current?.requestId !== message.requestId)
-                return;
-            const {view} = current;
-            const {frame} = message;
-            if (frame.kind === "text")
-                view.answer.textContent += frame.text;
-            else if (frame.kind === "thought")
-                appendThought(view, frame.text);
-            else {
-                if (frame.kind === "done")
-                    view.footer.textContent = describeStats(frame.stats);
-                else
-                    showError(view, frame.message);
-                view.root.classList.remove("streaming");
-                current = undefined;
-                setGenerating(false);
-                promptEl.focus();
-            }
-            scrollToEnd();
+        case "frame":
+            messages.applyFrame(message.requestId, message.frame);
             return;
-        }
         case "status":
-            statusEl.textContent = message.text;
-            statusEl.classList.toggle("busy", message.busy);
+            status.textContent = message.text;
+            status.title = message.detail;
+            status.classList.toggle("busy", message.busy);
             return;
         case "notice":
-            noticeEl.hidden = message.notice == null;
-            noticeTextEl.textContent = message.notice?.text ?? "";
-            noticeAction = message.notice?.action == null ? undefined : {type: "noticeAction", action: message.notice.action};
-            noticeActionEl.hidden = noticeAction == null;
-            noticeActionEl.textContent = message.notice?.actionLabel ?? "";
+            notice.hidden = message.notice == null;
+            noticeText.textContent = message.notice?.text ?? "";
+            noticeAction = message.notice?.action;
+            noticeButton.hidden = noticeAction == null;
+            noticeButton.textContent = message.notice?.actionLabel ?? "";
+            return;
+        case "selection":
+            composer.setSelection(message.selection);
+            return;
+        case "settings":
+            composer.setReasoningDefault(message.reasoning);
+            messages.display = message.reasoningDisplay;
+            return;
+        case "focusPrompt":
+            composer.focus();
             return;
     }
-}
-
-window.addEventListener("message", (event: MessageEvent<unknown>) => {
-    const {message, problem} = parseHostMessage(event.data);
-    if (message != null)
-        receive(message);
-    else
-        console.warn("AstroSage: ignored a malformed message", problem);
-});
-
-function send() {
-    const text = promptEl.value.trim();
-    if (text === "" || sendEl.disabled)
-        return;
-    post({type: "send", text});
-    promptEl.value = "";
-}
-
-byId<HTMLFormElement>("composer").addEventListener("submit", (event) => {
-    event.preventDefault();
-    send();
-});
-promptEl.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        send();
-    } else if (event.key === "Escape")
-        post({type: "stop"});
-});
-stopEl.addEventListener("click", () => {
-    post({type: "stop"});
-    promptEl.focus();
-});
-noticeActionEl.addEventListener("click", () => {
-    if (noticeAction != null)
-        post(noticeAction);
 });
 
 post({type: "ready"});
-promptEl.focus();
+composer.focus();

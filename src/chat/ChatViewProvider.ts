@@ -1,34 +1,50 @@
 /**
- * The sidebar chat: owns the conversation, runs turns through the backend and
- * streams their frames to the page. The page can be hidden, reloaded or not yet
- * created; the conversation lives here and is sent again when the page is ready.
+ * The sidebar chat view: adapts the chat session to the webview and the editor.
+ * The page can be hidden, reloaded or not yet created; the session lives here
+ * and is sent again when the page is ready.
  */
-import {randomUUID} from "node:crypto";
 import * as vscode from "vscode";
 import type {ChatBackend, StreamFrame} from "../core/chatTypes.ts";
-import {describeStatus, type ModelStatus} from "../core/ModelStatus.ts";
+import {describeStatus, describeStatusDetail, type ModelStatus} from "../core/ModelStatus.ts";
 import type {Config} from "../config.ts";
+import {SelectionTracker} from "../editor/SelectionTracker.ts";
 import {chatHtml} from "./chatHtml.ts";
-import {Conversation} from "./Conversation.ts";
+import {ChatSession, type ConversationSaver} from "./ChatSession.ts";
 import {parseViewMessage, type HostMessage, type NoticeAction, type ViewMessage} from "./webviewProtocol.ts";
 
 export type ChatViewDependencies = {
     extensionUri: vscode.Uri;
     config: Config;
     backend: ChatBackend;
+    saver?: ConversationSaver;
     log: vscode.LogOutputChannel;
 };
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
     public static readonly viewId = "astrosage.chat";
 
+    public readonly session: ChatSession;
     private view: vscode.WebviewView | undefined;
-    private conversation = new Conversation();
-    private turn: {id: string; controller: AbortController} | undefined;
     private status: ModelStatus = {state: "noModel"};
+    private readonly selection: SelectionTracker;
     private readonly disposables: vscode.Disposable[] = [];
 
-    public constructor(private readonly deps: ChatViewDependencies) {}
+    public constructor(private readonly deps: ChatViewDependencies) {
+        this.session = new ChatSession({
+            backend: deps.backend,
+            saver: deps.saver,
+            turnSettings: () => ({systemPrompt: deps.config.systemPrompt, sampling: deps.config.sampling}),
+            post: (message) => this.post(message),
+            onError: (frame) => this.showError(frame),
+            onGeneratingChange: (generating) => void vscode.commands.executeCommand("setContext", "astrosage.generating", generating),
+            log: deps.log
+        });
+        this.selection = new SelectionTracker((selection) => this.post({type: "selection", selection}));
+        this.disposables.push(this.selection, vscode.workspace.onDidChangeConfiguration((event) => {
+            if (event.affectsConfiguration("astrosage.chat"))
+                this.postSettings();
+        }));
+    }
 
     public resolveWebviewView(view: vscode.WebviewView): void {
         this.view = view;
@@ -48,68 +64,30 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         );
     }
 
-    /** Whether an answer is being generated. */
-    public get generating(): boolean {
-        return this.turn != null;
-    }
-
     /** Shows the model's state in the header. */
     public setStatus(status: ModelStatus) {
         this.status = status;
-        this.post({type: "status", text: describeStatus(status), busy: status.state === "loading" || status.state === "starting" || status.state === "generating"});
+        this.post({
+            type: "status",
+            text: describeStatus(status),
+            detail: describeStatusDetail(status),
+            busy: status.state === "loading" || status.state === "starting" || status.state === "generating"
+        });
         if (status.state === "noModel")
             this.post({type: "notice", notice: noModelNotice});
         else if (status.state !== "error")
             this.post({type: "notice", notice: null});
     }
 
-    /** Stops the answer being generated, if any. */
-    public stop() {
-        this.turn?.controller.abort();
-    }
-
-    /** Sends a prompt as if the user had typed it. */
-    public async ask(prompt: string): Promise<void> {
-        if (this.turn != null) {
-            void vscode.window.showInformationMessage("AstroSage is still answering. Stop it first, or wait for the answer.");
-            return;
-        }
-
-        const {config, backend, log} = this.deps;
-        const id = randomUUID();
-        const controller = new AbortController();
-        this.turn = {id, controller};
-        void vscode.commands.executeCommand("setContext", "astrosage.generating", true);
-
-        const messages = this.conversation.toModelMessages();
-        this.conversation.startTurn(prompt);
-        messages.push({role: "user", text: prompt});
-        this.post({type: "turnStarted", requestId: id, prompt});
-
-        const onFrame = (frame: StreamFrame) => {
-            this.conversation.apply(frame);
-            this.post({type: "frame", requestId: id, frame});
-            if (frame.kind === "error")
-                this.showError(frame);
-        };
-        try {
-            await backend.chat({
-                messages,
-                systemPrompt: config.systemPrompt,
-                reasoning: config.reasoning,
-                sampling: config.sampling
-            }, onFrame, controller.signal);
-        } catch (error) {
-            log.error(`Chat turn failed: ${String(error)}`);
-            onFrame({kind: "error", code: "internal", message: `The answer failed: ${error instanceof Error ? error.message : String(error)}`});
-        } finally {
-            this.turn = undefined;
-            void vscode.commands.executeCommand("setContext", "astrosage.generating", false);
-        }
+    /** Shows the view with the current selection included and the cursor in the prompt box. */
+    public async askAboutSelection() {
+        await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+        this.selection.include();
+        this.post({type: "focusPrompt"});
     }
 
     public dispose() {
-        this.stop();
+        void this.session.stop();
         for (const disposable of this.disposables)
             disposable.dispose();
     }
@@ -120,30 +98,67 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
             this.deps.log.warn(`Ignored a malformed message from the chat view: ${problem}`);
             return;
         }
-        this.handle(message);
+        this.handle(message).catch((error: unknown) => {
+            this.deps.log.error(`Chat view request "${message.type}" failed: ${String(error)}`);
+            void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+        });
     }
 
-    private handle(message: ViewMessage) {
+    private async handle(message: ViewMessage) {
         switch (message.type) {
             case "ready":
-                this.post({type: "conversation", messages: [...this.conversation.shown], generating: this.generating});
+                this.session.show();
+                this.postSettings();
                 this.setStatus(this.status);
+                this.post({type: "selection", selection: this.selection.current});
                 return;
-            case "send":
-                void this.ask(message.text);
-                return;
+            case "send": {
+                const attachment = message.includeSelection ? this.selection.attachment() : undefined;
+                return this.session.ask(message.text, {reasoning: message.reasoning, attachment});
+            }
             case "stop":
-                this.stop();
-                return;
+                return this.session.stop();
+            case "regenerate":
+                return this.session.regenerate({reasoning: message.reasoning});
+            case "dismissSelection":
+                return this.selection.dismiss();
             case "noticeAction":
-                void vscode.commands.executeCommand(noticeCommands[message.action]);
+                await vscode.commands.executeCommand(noticeCommands[message.action]);
                 return;
+            case "openLink":
+                return this.openLink(message.href);
+            case "copy":
+                await vscode.env.clipboard.writeText(message.text);
+                void vscode.window.setStatusBarMessage("Copied", 2000);
+                return;
+            case "insertCode":
+                return insertAtCursor(message.code);
         }
     }
 
+    /** Opens a link from an answer, only on the web: never a command, file or other scheme. */
+    private async openLink(href: string) {
+        let url: URL;
+        try {
+            url = new URL(href);
+        } catch {
+            this.deps.log.warn(`Not opening a malformed link: ${href}`);
+            return;
+        }
+        if (url.protocol !== "https:" && url.protocol !== "http:") {
+            this.deps.log.warn(`Not opening a ${url.protocol} link from an answer: ${href}`);
+            return;
+        }
+        await vscode.env.openExternal(vscode.Uri.parse(url.href, true));
+    }
+
+    private postSettings() {
+        const {config} = this.deps;
+        this.post({type: "settings", reasoning: config.reasoning, reasoningDisplay: config.reasoningDisplay});
+    }
+
     private showError(frame: Extract<StreamFrame, {kind: "error"}>) {
-        const {log} = this.deps;
-        log.warn(`Answer ended with an error (${frame.code}): ${frame.message}`);
+        this.deps.log.warn(`Answer ended with an error (${frame.code}): ${frame.message}`);
         switch (frame.code) {
             case "noModel":
                 this.post({type: "notice", notice: noModelNotice});
@@ -163,6 +178,25 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private post(message: HostMessage) {
         void this.view?.webview.postMessage(message);
     }
+}
+
+async function insertAtCursor(code: string) {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (editor == null) {
+        void vscode.window.showInformationMessage("Open an editor to insert the code into.");
+        return;
+    }
+    const {document} = editor;
+    await editor.edit((edit) => {
+        for (const selection of editor.selections) {
+            // A code block is lines: keep it off the text around an empty cursor.
+            const line = document.lineAt(selection.start.line).text;
+            const before = selection.isEmpty && line.slice(0, selection.start.character).trim() !== "" ? "\n" : "";
+            const after = selection.isEmpty && line.slice(selection.end.character).trim() !== "" && !code.endsWith("\n") ? "\n" : "";
+            edit.replace(selection, before + code + after);
+        }
+    });
+    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
 }
 
 const noModelNotice = {

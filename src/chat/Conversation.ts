@@ -1,18 +1,76 @@
 /**
- * One conversation as the extension keeps it: what the user asked, what the
- * model answered and thought, and how each answer ended. It lives in the
- * extension host, so it outlives engine crashes and webview reloads.
+ * One conversation as the extension keeps it: what the user asked (and the editor
+ * selection sent with it), what the model answered and thought, and how each
+ * answer ended. It lives in the extension host, so it outlives engine crashes
+ * and webview reloads, and it is saved after every turn.
  */
+import {randomUUID} from "node:crypto";
 import type {ChatMessage, StreamFrame} from "../core/chatTypes.ts";
+import type {StoredConversation} from "./store/storedConversation.ts";
+import {titleFromPrompt} from "./store/titleFromPrompt.ts";
 import type {ShownMessage} from "./webviewProtocol.ts";
 
+export type {StoredConversation};
+
+/** Text from the editor sent along with a prompt. */
+export type Attachment = {
+    /** Where it came from, as the user sees it: "fit.py:12-30". */
+    label: string;
+    /** What the model receives before the prompt. */
+    text: string;
+};
+
 export class Conversation {
-    private readonly messages: ShownMessage[] = [];
+    public readonly id: string;
+    public readonly createdAt: string;
+    private updated: string;
+    private readonly messages: ShownMessage[];
+
+    public constructor(stored?: StoredConversation) {
+        this.id = stored?.id ?? randomUUID();
+        this.createdAt = stored?.createdAt ?? new Date().toISOString();
+        this.updated = stored?.updatedAt ?? this.createdAt;
+        this.messages = stored?.messages.map((message) => ({...message})) ?? [];
+    }
+
+    /** Titled from the first prompt; "New chat" until there is one. */
+    public get title(): string {
+        return titleFromPrompt(this.messages.find((message) => message.role === "user")?.text ?? "");
+    }
+
+    public get isEmpty(): boolean {
+        return this.messages.length === 0;
+    }
+
+    /** The conversation as the page shows it. */
+    public get shown(): readonly ShownMessage[] {
+        return this.messages;
+    }
+
+    /** The last user prompt, for "regenerate". */
+    public get lastPrompt(): ShownMessage | undefined {
+        return this.messages.findLast((message) => message.role === "user");
+    }
 
     /** Adds the user's prompt and an empty answer that frames fill in. */
-    public startTurn(prompt: string) {
-        this.messages.push({role: "user", text: prompt, thought: ""});
+    public startTurn(prompt: string, attachment?: Attachment) {
+        this.messages.push({
+            role: "user",
+            text: prompt,
+            thought: "",
+            ...(attachment == null ? {} : {context: attachment.label, attachment: attachment.text})
+        });
         this.messages.push({role: "assistant", text: "", thought: ""});
+        this.touch();
+    }
+
+    /** Replaces the last answer with an empty one, to generate it again. */
+    public restartLastAnswer(): boolean {
+        if (this.messages.at(-1)?.role !== "assistant")
+            return false;
+        this.messages[this.messages.length - 1] = {role: "assistant", text: "", thought: ""};
+        this.touch();
+        return true;
     }
 
     /** Applies a frame of the answer being streamed. */
@@ -24,20 +82,16 @@ export class Conversation {
         switch (frame.kind) {
             case "text": answer.text += frame.text; break;
             case "thought": answer.thought += frame.text; break;
-            case "done": answer.stats = frame.stats; break;
-            case "error": answer.error = frame.message; break;
+            case "done": answer.stats = frame.stats; this.touch(); break;
+            case "error": answer.error = frame.message; this.touch(); break;
         }
-    }
-
-    /** The conversation as the page shows it. */
-    public get shown(): readonly ShownMessage[] {
-        return this.messages;
     }
 
     /**
      * The conversation as the model should see it: thoughts are left out (the
-     * model reasons afresh each turn), and a turn that failed before any answer
-     * text is left out whole, so a retry does not send the question twice.
+     * model reasons afresh each turn), a selection sent with a prompt goes before
+     * it, and a turn that failed before any answer text is left out whole, so a
+     * retry does not send the question twice.
      */
     public toModelMessages(): ChatMessage[] {
         const result: ChatMessage[] = [];
@@ -50,8 +104,17 @@ export class Conversation {
             }
             if (message.role === "assistant" && message.text === "" && i === this.messages.length - 1)
                 continue; // the answer being generated
-            result.push({role: message.role, text: message.text});
+            const text = message.attachment == null ? message.text : `${message.attachment}\n\n${message.text}`;
+            result.push({role: message.role, text});
         }
         return result;
+    }
+
+    public toStored(): StoredConversation {
+        return {id: this.id, title: this.title, createdAt: this.createdAt, updatedAt: this.updated, messages: this.messages.map((message) => ({...message}))};
+    }
+
+    private touch() {
+        this.updated = new Date().toISOString();
     }
 }

@@ -3,7 +3,8 @@
  *
  * Both sides import this file; both check every message on arrival. The page
  * shows model output, so nothing it sends is trusted: it can only ask for the
- * few things listed here, never name a command to run.
+ * few things listed here, never name a command to run, and the host checks
+ * what it asks (a link's scheme, for one) before acting.
  */
 import * as v from "valibot";
 import {chatErrorCodes} from "../core/chatTypes.ts";
@@ -17,10 +18,14 @@ const frameSchema = v.variant("kind", [
 ]);
 
 /** A message of the conversation as the page shows it. */
-const shownMessageSchema = v.object({
+export const shownMessageSchema = v.object({
     role: v.picklist(["user", "assistant"]),
     text: v.string(),
     thought: v.string(),
+    /** For a user message sent with an editor selection: where it came from, e.g. "fit.py:12-30". */
+    context: v.optional(v.string()),
+    /** The selection itself, as the model receives it before the prompt. */
+    attachment: v.optional(v.string()),
     /** Set once the answer finished. */
     stats: v.optional(statsSchema),
     /** Set when the answer failed; the partial text is kept. */
@@ -32,21 +37,34 @@ export type ShownMessage = v.InferOutput<typeof shownMessageSchema>;
 const noticeActionSchema = v.picklist(["selectModelFile", "showLog"]);
 export type NoticeAction = v.InferOutput<typeof noticeActionSchema>;
 
+/** How reasoning sections are shown: folded, unfolded, or not at all. */
+export const reasoningDisplays = ["collapsed", "expanded", "hidden"] as const;
+export type ReasoningDisplay = typeof reasoningDisplays[number];
+
 /** Messages the host sends to the page. */
 export const hostMessageSchema = v.variant("type", [
-    /** The whole conversation, sent when the page (re)loads. */
-    v.object({type: v.literal("conversation"), messages: v.array(shownMessageSchema), generating: v.boolean()}),
-    /** A turn started: show the user's message and an empty answer to stream into. */
-    v.object({type: v.literal("turnStarted"), requestId: v.string(), prompt: v.string()}),
+    /** The whole conversation, sent when the page (re)loads or another chat is opened. */
+    v.object({type: v.literal("conversation"), title: v.string(), messages: v.array(shownMessageSchema), generating: v.boolean()}),
+    /**
+     * A turn started: show the user's message (with the selection it carries) and an
+     * empty answer to stream into; `prompt` is null when the last answer is regenerated.
+     */
+    v.object({type: v.literal("turnStarted"), requestId: v.string(), prompt: v.nullable(v.string()), context: v.optional(v.string())}),
     /** A frame of the answer of `requestId`. */
     v.object({type: v.literal("frame"), requestId: v.string(), frame: frameSchema}),
-    /** The model's state in one line, for the header. */
-    v.object({type: v.literal("status"), text: v.string(), busy: v.boolean()}),
+    /** The model's state in one line, for the header, and details for its tooltip. */
+    v.object({type: v.literal("status"), text: v.string(), busy: v.boolean(), detail: v.string()}),
     /** A notice above the conversation with an optional next step, or none. */
     v.object({
         type: v.literal("notice"),
         notice: v.nullable(v.object({text: v.string(), action: v.optional(noticeActionSchema), actionLabel: v.optional(v.string())}))
-    })
+    }),
+    /** The editor selection the next prompt would include (shown as a removable chip), or none. */
+    v.object({type: v.literal("selection"), selection: v.nullable(v.object({label: v.string(), lineCount: v.number()}))}),
+    /** Display settings and the reasoning toggle's default. */
+    v.object({type: v.literal("settings"), reasoning: v.boolean(), reasoningDisplay: v.picklist(reasoningDisplays)}),
+    /** Put the cursor in the prompt box (after "Ask About Selection"). */
+    v.object({type: v.literal("focusPrompt")})
 ]);
 export type HostMessage = v.InferOutput<typeof hostMessageSchema>;
 
@@ -54,12 +72,27 @@ export type HostMessage = v.InferOutput<typeof hostMessageSchema>;
 export const viewMessageSchema = v.variant("type", [
     /** The page loaded and wants the current conversation. */
     v.object({type: v.literal("ready")}),
-    /** The user sent a prompt. */
-    v.object({type: v.literal("send"), text: v.pipe(v.string(), v.minLength(1), v.maxLength(1_000_000))}),
-    /** The user pressed Stop. */
+    /** The user sent a prompt; with reasoning on or off, and with or without the editor selection. */
+    v.object({
+        type: v.literal("send"),
+        text: v.pipe(v.string(), v.minLength(1), v.maxLength(1_000_000)),
+        reasoning: v.boolean(),
+        includeSelection: v.boolean()
+    }),
+    /** The user pressed Stop (or Escape). */
     v.object({type: v.literal("stop")}),
+    /** The user asked for the last answer again, with reasoning on or off. */
+    v.object({type: v.literal("regenerate"), reasoning: v.boolean()}),
+    /** The user removed the selection chip: leave this selection out. */
+    v.object({type: v.literal("dismissSelection")}),
     /** The user clicked a notice's button. */
-    v.object({type: v.literal("noticeAction"), action: noticeActionSchema})
+    v.object({type: v.literal("noticeAction"), action: noticeActionSchema}),
+    /** The user clicked a link in an answer; the host opens only http(s) links. */
+    v.object({type: v.literal("openLink"), href: v.pipe(v.string(), v.maxLength(8192))}),
+    /** Copy text (an answer's Markdown, a code block) to the clipboard. */
+    v.object({type: v.literal("copy"), text: v.pipe(v.string(), v.maxLength(10_000_000))}),
+    /** Insert a code block at the cursor of the active editor. */
+    v.object({type: v.literal("insertCode"), code: v.pipe(v.string(), v.maxLength(10_000_000))})
 ]);
 export type ViewMessage = v.InferOutput<typeof viewMessageSchema>;
 

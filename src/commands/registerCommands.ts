@@ -4,13 +4,19 @@
  */
 import * as vscode from "vscode";
 import type {AstroSageContext} from "../context.ts";
+import {exportChat} from "./exportChat.ts";
+import {openChat} from "./openChat.ts";
 import {restartEngine} from "./restartEngine.ts";
 import {selectModelFile} from "./selectModelFile.ts";
 
 export function registerCommands(ctx: AstroSageContext) {
     const commands: Record<string, (ctx: AstroSageContext) => (...args: unknown[]) => unknown> = {
+        "astrosage.newChat": (ctx) => () => ctx.chatView.session.startNew(),
+        "astrosage.openChat": openChat,
+        "astrosage.exportChat": exportChat,
+        "astrosage.askAboutSelection": (ctx) => () => ctx.chatView.askAboutSelection(),
         "astrosage.selectModelFile": selectModelFile,
-        "astrosage.stopGeneration": (ctx) => () => ctx.chatView.stop(),
+        "astrosage.stopGeneration": (ctx) => () => ctx.chatView.session.stop(),
         "astrosage.restartEngine": restartEngine,
         "astrosage.showLog": (ctx) => () => ctx.log.show()
     };

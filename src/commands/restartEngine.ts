@@ -3,7 +3,7 @@ import type {AstroSageContext} from "../context.ts";
 
 /** "AstroSage: Restart Engine": a fresh engine process; the model loads again on the next question. */
 export const restartEngine = (ctx: AstroSageContext) => async () => {
-    ctx.chatView.stop();
+    void ctx.chatView.session.stop();
     ctx.backend.reset();
     try {
         await ctx.engine.restart();

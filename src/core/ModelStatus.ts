@@ -9,7 +9,7 @@ export type ModelStatus =
     | {state: "starting"}
     | {state: "loading"; name: string; progress: number}
     | {state: "ready"; name: string; device: string; lastStats?: TurnStats}
-    | {state: "generating"; name: string; device: string}
+    | {state: "generating"; name: string; device: string; tokensPerSecond?: number}
     | {state: "error"; message: string};
 
 /** A short line for the chat header and the status bar. */
@@ -22,7 +22,28 @@ export function describeStatus(status: ModelStatus): string {
         case "ready": return status.lastStats == null
             ? `${status.name} · ready on ${status.device}`
             : `${status.name} · ready on ${status.device} · last answer ${status.lastStats.tokensPerSecond.toFixed(1)} tok/s`;
-        case "generating": return `${status.name} · generating…`;
+        case "generating": return status.tokensPerSecond == null
+            ? `${status.name} · generating…`
+            : `${status.name} · generating at ${status.tokensPerSecond.toFixed(1)} tok/s`;
         case "error": return status.message;
     }
 }
+
+/** A longer description for tooltips: the model's state and the last answer's figures. */
+export function describeStatusDetail(status: ModelStatus): string {
+    if (status.state !== "ready" || status.lastStats == null)
+        return describeStatus(status);
+    const stats = status.lastStats;
+    return [
+        `${status.name} on ${status.device}`,
+        `Last answer: ${stats.generatedTokens} tokens at ${stats.tokensPerSecond.toFixed(1)} tok/s`,
+        `Prompt: ${stats.promptTokens} tokens evaluated, first token after ${(stats.timeToFirstTokenMs / 1000).toFixed(2)} s`,
+        `Stopped: ${stopReasonText[stats.stopReason] ?? stats.stopReason}`
+    ].join("\n");
+}
+
+const stopReasonText: Record<string, string> = {
+    eogToken: "the answer was complete",
+    maxTokens: "the length limit was reached",
+    abort: "stopped by you"
+};

@@ -47,6 +47,10 @@ export type TurnStats = {
     tokensPerSecond: number;
     /** Whole turn, request to last token. */
     durationMs: number;
+    /** Tokens of the reasoning, part of `generatedTokens`. */
+    thoughtTokens: number;
+    /** How long the model reasoned: first to last reasoning token. */
+    thoughtMs: number;
     stopReason: StopReason;
 };
 

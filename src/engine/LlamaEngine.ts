@@ -67,10 +67,7 @@ export class LlamaEngine {
         this.loaded = undefined;
         if (loaded == null)
             return;
-
-        loaded.chat.dispose({disposeSequence: true});
-        await loaded.context.dispose();
-        await loaded.model.dispose();
+        await disposeLoadedModel(loaded);
     }
 
     public async chat(request: ChatRequest): Promise<void> {
@@ -102,6 +99,7 @@ export class LlamaEngine {
         const splitter = new ThoughtSplitter();
         let firstTokenAt: number | undefined;
         let generatedTokens = 0;
+        const thinking = {tokens: 0, startedAt: 0, endedAt: 0};
 
         const sendPieces = (pieces: ReturnType<ThoughtSplitter["push"]>) => {
             for (const piece of pieces)
@@ -118,8 +116,15 @@ export class LlamaEngine {
                 maxTokens: request.sampling.maxTokens,
                 onResponseChunk: (chunk) => {
                     if (chunk.tokens.length > 0) {
-                        firstTokenAt ??= performance.now();
+                        const now = performance.now();
+                        firstTokenAt ??= now;
                         generatedTokens += chunk.tokens.length;
+                        if (chunk.type === "segment" || splitter.insideThought) {
+                            if (thinking.tokens === 0)
+                                thinking.startedAt = now;
+                            thinking.tokens += chunk.tokens.length;
+                            thinking.endedAt = now;
+                        }
                     }
                     if (chunk.text === "")
                         return;
@@ -144,12 +149,14 @@ export class LlamaEngine {
             type: "done",
             id: request.id,
             stats: {
-                promptTokens: Math.max(0, usage.usedInputTokens - generatedTokens),
+                promptTokens: usage.usedInputTokens,
                 generatedTokens,
                 timeToFirstTokenMs: firstTokenAt == null ? 0 : firstTokenAt - started,
                 // The first token's time is prompt evaluation; the rate counts the tokens after it.
                 tokensPerSecond: decodeSeconds > 0 && generatedTokens > 1 ? (generatedTokens - 1) / decodeSeconds : 0,
                 durationMs: ended - started,
+                thoughtTokens: thinking.tokens,
+                thoughtMs: thinking.endedAt - thinking.startedAt,
                 stopReason
             }
         });
@@ -240,6 +247,18 @@ export class LlamaEngine {
         this.controllers.set(id, controller);
         return controller;
     }
+}
+
+/**
+ * Frees a loaded model. The chat must take its context sequence with it:
+ * `LlamaChat.dispose()` alone keeps the sequence, and the context's only
+ * sequence would then stay taken. Exported for the engine benchmark, which
+ * loads node-llama-cpp in-process the same way.
+ */
+export async function disposeLoadedModel(loaded: Pick<Loaded, "model" | "context" | "chat">): Promise<void> {
+    loaded.chat.dispose({disposeSequence: true});
+    await loaded.context.dispose();
+    await loaded.model.dispose();
 }
 
 /** Turns the conversation into node-llama-cpp's chat history, reasoning prefill included. */

@@ -48,9 +48,14 @@ export class LocalEngineBackend implements ChatBackend {
         signal.addEventListener("abort", onAbort);
         this.onStatus({state: "generating", name: model.name, device: deviceName(model)});
         try {
+            const rate = new RateMeter();
             const final = await this.engine.request({type: "chat", id, ...turn}, (event) => {
-                if (event.type === "text" || event.type === "thought")
-                    onFrame({kind: event.type, text: event.text});
+                if (event.type !== "text" && event.type !== "thought")
+                    return;
+                onFrame({kind: event.type, text: event.text});
+                const tokensPerSecond = rate.tick();
+                if (tokensPerSecond != null)
+                    this.onStatus({state: "generating", name: model.name, device: deviceName(model), tokensPerSecond});
             });
             const frame = finalFrame(final);
             onFrame(frame);
@@ -160,5 +165,28 @@ function deviceName(model: LoadedModel): string {
 }
 
 function abortedStats(): TurnStats {
-    return {promptTokens: 0, generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, durationMs: 0, stopReason: "abort"};
+    return {promptTokens: 0, generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, durationMs: 0, thoughtTokens: 0, thoughtMs: 0, stopReason: "abort"};
+}
+
+/**
+ * The live generation rate for the status line, from streamed chunks (one token
+ * each, as node-llama-cpp streams); reported at most twice a second.
+ */
+class RateMeter {
+    private count = 0;
+    private first = 0;
+    private lastReport = 0;
+
+    public tick(): number | undefined {
+        const now = performance.now();
+        if (this.count++ === 0) {
+            this.first = now;
+            this.lastReport = now;
+            return undefined;
+        }
+        if (now - this.lastReport < 500)
+            return undefined;
+        this.lastReport = now;
+        return (this.count - 1) / ((now - this.first) / 1000);
+    }
 }

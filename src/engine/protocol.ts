@@ -60,6 +60,10 @@ export const statsSchema = v.object({
     timeToFirstTokenMs: nonNegative,
     tokensPerSecond: nonNegative,
     durationMs: nonNegative,
+    /** Tokens of the reasoning, part of `generatedTokens`. */
+    thoughtTokens: count,
+    /** From the first to the last token of the reasoning. */
+    thoughtMs: nonNegative,
     stopReason: v.picklist(stopReasons)
 });
 

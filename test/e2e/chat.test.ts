@@ -8,6 +8,7 @@ import path from "node:path";
 import {after, before, describe, test} from "node:test";
 import {longScript, writeScriptedModel} from "../support/gguf/scriptedModel.ts";
 import {noticeText, sendPrompt, waitForAnswer} from "./support/chatView.ts";
+import {chooseInFileDialog} from "./support/fileDialog.ts";
 import {startCodeServer, type CodeServer} from "./support/codeServer.ts";
 import {openWorkbench, type Workbench} from "./support/workbench.ts";
 import {createWorkspace, vsixUnderTest} from "./support/workspace.ts";
@@ -46,18 +47,11 @@ describe("chat in VS Code", () => {
 
     /** Picks another model file the way a user does: "AstroSage: Select Model File…" and the file dialog. */
     async function useModel(modelPath: string) {
-        const {page} = workbench!;
         await workbench!.runCommand("AstroSage: Select Model File…");
-        // code-server's file dialog is a quick input that takes a typed path.
-        const input = page.locator(".quick-input-widget .quick-input-box input");
-        await input.waitFor();
-        // The dialog fills in the current model's path itself; type over it once it has.
-        await page.waitForFunction(() => document.querySelector<HTMLInputElement>(".quick-input-widget .quick-input-box input")?.value.endsWith(".gguf"));
-        await input.fill(modelPath);
-        await page.locator(".quick-input-widget .quick-input-list .monaco-list-row", {hasText: path.basename(modelPath)}).first().waitFor();
-        assert.equal(await input.inputValue(), modelPath);
-        await input.press("Enter");
-        await page.locator(".quick-input-widget").waitFor({state: "hidden"});
+        await chooseInFileDialog(workbench!.page, modelPath);
+        // Until the new model loads, the view names it by its file.
+        const frame = await workbench!.chatFrame();
+        await frame.locator("#status", {hasText: path.basename(modelPath, ".gguf")}).waitFor({timeout: 15_000});
     }
 
     test("a prompt typed in the AstroSage view gets the model's answer, reasoning folded apart", async () => {

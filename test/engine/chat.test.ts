@@ -51,6 +51,11 @@ describe("engine process: chat on scripted models", () => {
         const firstText = answer.frames.findIndex((frame) => frame.kind === "text");
         const lastThought = answer.frames.findLastIndex((frame) => frame.kind === "thought");
         assert.ok(lastThought < firstText, "the thought comes before the answer");
+        assert.equal(answer.final.kind, "done");
+        if (answer.final.kind === "done") {
+            assert.ok(answer.final.stats.thoughtTokens > 0, `thought tokens: ${answer.final.stats.thoughtTokens}`);
+            assert.ok(answer.final.stats.thoughtTokens < answer.final.stats.generatedTokens);
+        }
     });
 
     test("reasoning mode prefills <think>: the model continues inside the thought", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {test} from "node:test";
 import {Conversation} from "../../src/chat/Conversation.ts";
 
-const stats = {promptTokens: 1, generatedTokens: 1, timeToFirstTokenMs: 1, tokensPerSecond: 1, durationMs: 1, stopReason: "eogToken"} as const;
+const stats = {promptTokens: 1, generatedTokens: 1, timeToFirstTokenMs: 1, tokensPerSecond: 1, durationMs: 1, thoughtTokens: 0, thoughtMs: 0, stopReason: "eogToken"} as const;
 
 test("the model sees answers without their thoughts", () => {
     const conversation = new Conversation();

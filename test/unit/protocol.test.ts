@@ -17,7 +17,7 @@ describe("engine protocol", () => {
         assert.deepEqual(parseEngineRequest(chat), chat);
         const load = {type: "load", id: "r2", modelPath: "/m.gguf", contextSize: 8192, threads: 0, gpu: "auto"};
         assert.deepEqual(parseEngineRequest(load), load);
-        const done = {type: "done", id: "r1", stats: {promptTokens: 5, generatedTokens: 3, timeToFirstTokenMs: 1, tokensPerSecond: 9, durationMs: 4, stopReason: "eogToken"}};
+        const done = {type: "done", id: "r1", stats: {promptTokens: 5, generatedTokens: 3, timeToFirstTokenMs: 1, tokensPerSecond: 9, durationMs: 4, thoughtTokens: 0, thoughtMs: 0, stopReason: "eogToken"}};
         assert.deepEqual(parseEngineEvent(done), done);
     });
 
@@ -54,7 +54,8 @@ describe("engine protocol", () => {
 
 describe("webview protocol", () => {
     test("accepts the page's messages", () => {
-        assert.deepEqual(parseViewMessage({type: "send", text: "Hi"}).message, {type: "send", text: "Hi"});
+        const send = {type: "send", text: "Hi", reasoning: true, includeSelection: false};
+        assert.deepEqual(parseViewMessage(send).message, send);
         assert.deepEqual(parseViewMessage({type: "noticeAction", action: "selectModelFile"}).message, {type: "noticeAction", action: "selectModelFile"});
     });
 
@@ -64,8 +65,14 @@ describe("webview protocol", () => {
         assert.match(result.problem ?? "", /action/);
     });
 
+    test("links and clipboard requests carry only text", () => {
+        assert.equal(parseViewMessage({type: "openLink", href: {toString: "javascript:alert(1)"}}).message, undefined);
+        assert.equal(parseViewMessage({type: "copy"}).message, undefined);
+    });
+
     test("rejects empty prompts and unknown messages", () => {
-        assert.equal(parseViewMessage({type: "send", text: ""}).message, undefined);
+        assert.equal(parseViewMessage({type: "send", text: "", reasoning: false, includeSelection: false}).message, undefined);
+        assert.equal(parseViewMessage({type: "send", text: "Hi"}).message, undefined, "reasoning and selection must be said");
         assert.equal(parseViewMessage({type: "runCommand", command: "x"}).message, undefined);
     });
 

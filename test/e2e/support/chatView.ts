@@ -29,7 +29,8 @@ export interface WaitForAnswerOptions {
  */
 export async function sendPrompt(frame: Frame, text: string): Promise<number> {
   const index = await frame.locator("#messages .message.assistant").count();
-  await frame.locator("#prompt").fill(text);
+  // #prompt is a <vscode-textarea>; the text goes into the textarea in its shadow root.
+  await frame.locator("#prompt textarea").fill(text);
   await frame.locator("#send").click();
   return index;
 }
@@ -52,8 +53,9 @@ export async function waitForAnswer(frame: Frame, options: WaitForAnswerOptions 
     await message.locator(".answer").filter({ hasText: options.contains }).waitFor({ timeout });
   }
   return {
-    answer: (await message.locator(".answer").textContent()) ?? "",
-    thought: (await message.locator(".thought").count()) > 0 ? (await message.locator(".thought").textContent()) ?? "" : "",
+    // Rendered Markdown ends blocks with line breaks; the words are what count.
+    answer: ((await message.locator(".answer").textContent()) ?? "").trim(),
+    thought: (await message.locator(".thought").count()) > 0 ? ((await message.locator(".thought").textContent()) ?? "").trim() : "",
   };
 }
 

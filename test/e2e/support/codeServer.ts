@@ -31,6 +31,8 @@ export interface CodeServer {
   readonly userDataDir: string;
   /** Where code-server's own stdout and stderr go. */
   readonly logFile: string;
+  /** Merges `settings` into the user settings file; the running workbench picks the change up. */
+  updateSettings(settings: Record<string, unknown>): void;
   /** Paths of every log file VS Code wrote, e.g. exthost logs and output channels. */
   logFiles(): string[];
   /**
@@ -102,6 +104,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     port,
     userDataDir,
     logFile,
+    updateSettings: (settings) => {
+      const file = path.join(userDataDir, "User", "settings.json");
+      writeUserSettings(userDataDir, { ...JSON.parse(fs.readFileSync(file, "utf8")), ...settings });
+    },
     logFiles: () => listFiles(path.join(userDataDir, "logs")),
     readLogs: (pattern) => server.logFiles()
       .filter((file) => pattern.test(file))

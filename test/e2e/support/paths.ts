@@ -10,9 +10,6 @@ export const testResultsDir = path.join(projectRoot, "test-results");
 /** The code-server launcher that scripts/setup-e2e.sh installs. */
 export const codeServerBin = path.join(projectRoot, ".cache/code-server/node_modules/.bin/code-server");
 
-/** Debian's Chromium (apt package `chromium`), which playwright-core drives. */
-export const chromiumBin = "/usr/bin/chromium";
-
 /** The extension under test, as `<publisher>.<name>`. */
 export const extensionId = "astromlab-community.astrosage";
 

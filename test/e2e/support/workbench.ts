@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type Browser, type Frame, type Page } from "playwright-core";
-import { chromiumBin, extensionId, setupHint, testResultsDir } from "./paths.ts";
+import type { Browser, Frame, Page } from "playwright-core";
+import { launchChromium } from "../../support/chromium.ts";
+import { extensionId, testResultsDir } from "./paths.ts";
 
 /** The VS Code web workbench in one headless Chromium page. */
 export interface Workbench {
@@ -11,6 +11,8 @@ export interface Workbench {
   runCommand(title: string): Promise<void>;
   /** The labels of the palette rows shown for `>prefix`, e.g. `listCommands("AstroSage:")`. */
   listCommands(prefix: string): Promise<string[]>;
+  /** Opens a workspace file in an editor through Quick Open, by its file name. */
+  openFile(name: string): Promise<void>;
   /** Shows the activity-bar view container titled `title`; does nothing if it is already shown. */
   openViewContainer(title: string): Promise<void>;
   /** The page of the extension's webview view (its inner frame). Defaults to the AstroSage extension. */
@@ -32,38 +34,12 @@ export interface WorkbenchOptions {
   timeoutMs?: number;
 }
 
-/** Flags that keep Chromium off the network and working as root (see the e2e notes). */
-const chromiumFlags = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
-
 /**
  * Opens `url` (from `startCodeServer`) in a fresh headless Chromium and waits for
  * the workbench. Use one per server: a second page starts a second extension host.
  */
 export async function openWorkbench(url: string, options: WorkbenchOptions = {}): Promise<Workbench> {
-  if (!fs.existsSync(chromiumBin)) {
-    throw new Error(`Chromium is not installed (expected ${chromiumBin}). ${setupHint}`);
-  }
-  // launch() gives Chromium a fresh temporary --user-data-dir of its own and
-  // removes it on close. Crashpad still writes "Crash Reports" under
-  // $XDG_CONFIG_HOME/chromium whatever the flags say, so that goes to scratch too.
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "astrosage-chromium-"));
-  const removeScratch = () => fs.rmSync(scratch, { recursive: true, force: true });
-  const env = { ...process.env, XDG_CONFIG_HOME: scratch, XDG_CACHE_HOME: scratch };
-  const browser = await chromium.launch({ executablePath: chromiumBin, headless: true, args: chromiumFlags, env })
-    .catch((error: unknown) => {
-      removeScratch();
-      throw error;
-    });
-  browser.on("disconnected", removeScratch);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     logConsole(page, path.join(testResultsDir, `${options.name ?? "e2e"}-browser.log`));
@@ -82,9 +58,19 @@ function workbenchOn(browser: Browser, page: Page): Workbench {
   return {
     page,
     runCommand: async (title) => {
-      await openPalette(page, `>${title}`);
-      const row = paletteRows(page).filter({ has: page.locator(".label-name", { hasText: exactly(title) }) });
-      await row.first().click();
+      const row = paletteRows(page).filter({ has: page.locator(".label-name", { hasText: exactly(title) }) }).first();
+      // The palette closes again when focus moves under it (an editor or a
+      // webview taking focus just then): reopen it and try again.
+      for (let attempt = 1; ; attempt++) {
+        await openPalette(page, `>${title}`);
+        try {
+          await row.click({ timeout: attempt < 3 ? 5_000 : 30_000 });
+          return;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+          await page.keyboard.press("Escape");
+        }
+      }
     },
     listCommands: async (prefix) => {
       await openPalette(page, `>${prefix}`);
@@ -92,6 +78,11 @@ function workbenchOn(browser: Browser, page: Page): Workbench {
       const labels = await settled(() => page.locator(".quick-input-list .monaco-list-row .label-name").allTextContents());
       await page.keyboard.press("Escape");
       return labels;
+    },
+    openFile: async (name) => {
+      await openPalette(page, name);
+      await paletteRows(page).filter({ has: page.locator(".label-name", { hasText: exactly(name) }) }).first().click();
+      await page.locator(".tabs-container .tab.active", { hasText: name }).waitFor();
     },
     openViewContainer: async (title) => {
       const item = page.locator(".part.activitybar li.action-item")
@@ -135,6 +126,11 @@ async function openPalette(page: Page, text: string): Promise<void> {
   for (let attempt = 0; attempt < 5 && !(await input.isVisible()); attempt++) {
     await page.keyboard.press("F1");
     await input.waitFor({ timeout: 2_000 }).catch(() => undefined);
+    // The command center in the title bar opens Quick Open whatever has focus.
+    if (!(await input.isVisible())) {
+      await page.locator(".command-center .command-center-center").first().click({ timeout: 2_000 }).catch(() => undefined);
+      await input.waitFor({ timeout: 2_000 }).catch(() => undefined);
+    }
   }
   await input.fill(text);
 }
