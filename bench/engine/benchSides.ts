@@ -9,20 +9,20 @@ import type * as NodeLlamaCpp from "node-llama-cpp";
 import type {ChatTurn, StreamFrame} from "../../src/core/chatTypes.ts";
 import {createAstroSageChatWrapper} from "../../src/engine/AstroSageChatWrapper.ts";
 import {EngineProcess} from "../../src/engine/EngineProcess.ts";
-import {buildHistory} from "../../src/engine/LlamaEngine.ts";
+import {buildHistory, disposeLoadedModel} from "../../src/engine/LlamaEngine.ts";
 import {LocalEngineBackend, type LocalModelSettings} from "../../src/engine/LocalEngineBackend.ts";
 import {collectingLogger, enginePath} from "../../test/engine/engineHarness.ts";
 import {ChunkClock, type TurnMeasurement} from "./measurement.ts";
 
 export type SideName = "extension" | "direct";
 
-/** What both sides share: a model and context size, and a thread count. */
-export type SideSettings = {contextSize: number; threads: number};
+/** What both sides load: the same file, context size and thread count. */
+export type ModelSettings = {modelPath: string; contextSize: number; threads: number};
 
 export interface BenchSide {
     readonly name: SideName;
     /** Loads the model (and for the extension side, starts the engine); not timed. */
-    load(modelPath: string): Promise<void>;
+    load(settings: ModelSettings): Promise<void>;
     /** Runs one turn and times it as its caller sees it. */
     run(turn: ChatTurn): Promise<TurnMeasurement>;
     /** Frees the model. */
@@ -30,7 +30,16 @@ export interface BenchSide {
     dispose(): Promise<void>;
     /** llama.cpp's (and the engine's) warnings and errors so far. */
     warnings(): string[];
+    /** Processes that do this side's work besides this one (the engine). */
+    helperPids(): number[];
 }
+
+/**
+ * A turn that goes this long without a frame has stalled: a host built from
+ * newer sources than dist/engine.mjs, say, drops the engine's final event as
+ * malformed and would wait forever.
+ */
+const STALL_MS = 60_000;
 
 export class ExtensionSide implements BenchSide {
     public readonly name = "extension";
@@ -39,7 +48,7 @@ export class ExtensionSide implements BenchSide {
     private readonly backend: LocalEngineBackend;
     private modelSettings: LocalModelSettings | undefined;
 
-    public constructor(private readonly settings: SideSettings) {
+    public constructor() {
         // No restarts: a crash must fail the benchmark, not be measured.
         this.engine = new EngineProcess({enginePath, logger: this.logger, restartDelaysMs: []});
         this.backend = new LocalEngineBackend(this.engine, () => {
@@ -49,23 +58,33 @@ export class ExtensionSide implements BenchSide {
         });
     }
 
-    public async load(modelPath: string): Promise<void> {
-        this.modelSettings = {modelPath, contextSize: this.settings.contextSize, threads: this.settings.threads, gpu: "off"};
+    public async load(settings: ModelSettings): Promise<void> {
+        this.modelSettings = {...settings, gpu: "off"};
         const error = await this.backend.ensureLoaded();
         if (error != null)
-            throw new Error(`The engine could not load ${modelPath}: ${error.message}${this.recentLog()}`);
+            throw new Error(`The engine could not load ${settings.modelPath}: ${error.message}${this.recentLog()}`);
     }
 
     public async run(turn: ChatTurn): Promise<TurnMeasurement> {
         const received: {text: string; final?: StreamFrame} = {text: ""};
+        const controller = new AbortController();
+        const watch = new StallWatch(STALL_MS, () => {
+            controller.abort();
+            return new Error(`The engine sent nothing for ${STALL_MS / 1000} s.${this.recentLog()}`);
+        });
         const clock = new ChunkClock();
-        await this.backend.chat(turn, (frame) => {
-            if (frame.kind === "text" || frame.kind === "thought") {
-                clock.chunk();
-                received.text += frame.text;
-            } else
-                received.final = frame;
-        }, new AbortController().signal);
+        try {
+            await Promise.race([watch.stalled, this.backend.chat(turn, (frame) => {
+                watch.kick();
+                if (frame.kind === "text" || frame.kind === "thought") {
+                    clock.chunk();
+                    received.text += frame.text;
+                } else
+                    received.final = frame;
+            }, controller.signal)]);
+        } finally {
+            watch.stop();
+        }
 
         const final = received.final;
         if (final?.kind !== "done")
@@ -89,6 +108,10 @@ export class ExtensionSide implements BenchSide {
         await this.engine.dispose();
     }
 
+    public helperPids(): number[] {
+        return this.engine.pid == null ? [] : [this.engine.pid];
+    }
+
     public warnings(): string[] {
         return this.logger.lines.filter((line) => line.startsWith("warn:") || line.startsWith("error:"));
     }
@@ -96,6 +119,29 @@ export class ExtensionSide implements BenchSide {
     private recentLog(): string {
         const lines = this.logger.lines.filter((line) => !line.startsWith("debug:")).slice(-10);
         return lines.length === 0 ? "" : `\nEngine log:\n  ${lines.join("\n  ")}`;
+    }
+}
+
+/** `stalled` rejects once `kick()` has not been called for `ms`. */
+class StallWatch {
+    public readonly stalled: Promise<never>;
+    private timer: NodeJS.Timeout | undefined;
+    private fail: (error: Error) => void = () => {};
+
+    public constructor(private readonly ms: number, private readonly describe: () => Error) {
+        this.stalled = new Promise<never>((_resolve, reject) => {
+            this.fail = reject;
+        });
+        this.kick();
+    }
+
+    public kick() {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.fail(this.describe()), this.ms);
+    }
+
+    public stop() {
+        clearTimeout(this.timer);
     }
 }
 
@@ -108,9 +154,7 @@ export class DirectSide implements BenchSide {
     private loaded: DirectModel | undefined;
     private readonly problems: string[] = [];
 
-    public constructor(private readonly settings: SideSettings) {}
-
-    public async load(modelPath: string): Promise<void> {
+    public async load({modelPath, contextSize, threads}: ModelSettings): Promise<void> {
         await this.unload();
         // node-llama-cpp is ESM-only with top-level await: this CommonJS file can only import() it.
         const llamaCpp = this.llamaCpp ??= await import("node-llama-cpp");
@@ -123,8 +167,8 @@ export class DirectSide implements BenchSide {
         });
         const model = await this.llama.loadModel({modelPath});
         const context = await model.createContext({
-            contextSize: Math.min(this.settings.contextSize, model.trainContextSize),
-            threads: this.settings.threads,
+            contextSize: Math.min(contextSize, model.trainContextSize),
+            threads,
             sequences: 1
         });
         const chat = new llamaCpp.LlamaChat({contextSequence: context.getSequence(), chatWrapper: createAstroSageChatWrapper(llamaCpp)});
@@ -168,6 +212,10 @@ export class DirectSide implements BenchSide {
         };
     }
 
+    public helperPids(): number[] {
+        return [];
+    }
+
     public warnings(): string[] {
         return [...this.problems];
     }
@@ -175,11 +223,8 @@ export class DirectSide implements BenchSide {
     public async unload(): Promise<void> {
         const loaded = this.loaded;
         this.loaded = undefined;
-        if (loaded == null)
-            return;
-        loaded.chat.dispose({disposeSequence: true});
-        await loaded.context.dispose();
-        await loaded.model.dispose();
+        if (loaded != null)
+            await disposeLoadedModel(loaded);
     }
 
     public async dispose(): Promise<void> {

@@ -3,6 +3,7 @@
  * caller's point of view, by the text and thought chunks it receives.
  */
 import type {TurnStats} from "../../src/core/chatTypes.ts";
+import type {TurnCpu} from "./cpuTime.ts";
 
 /** One answer, as its caller saw it. */
 export type TurnMeasurement = {
@@ -22,6 +23,10 @@ export type TurnMeasurement = {
     text: string;
     /** Extension side only: the engine's own figures, measured inside its process. */
     engineStats?: TurnStats;
+    /** CPU cores other processes kept busy during the turn, on average (Linux only). */
+    otherLoadCores?: number;
+    /** CPU time this side's processes spent on the turn, prompt included. */
+    cpu?: TurnCpu;
 };
 
 /** Times a turn's chunks as the caller receives them. Start it just before issuing the request. */
@@ -66,4 +71,30 @@ export function spread(values: readonly number[]): Spread {
     const middle = Math.floor(sorted.length / 2);
     const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
     return {median, min: sorted[0]!, max: sorted.at(-1)!, values: [...values]};
+}
+
+/** A mean over pairs with its 95% confidence interval (NaN bounds with a single pair). */
+export type Estimate = {mean: number; low: number; high: number; pairs: number};
+
+/** Two-sided 95% quantiles of Student's t for 1–30 degrees of freedom. */
+const T_95 = [12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13,
+    2.12, 2.11, 2.10, 2.09, 2.09, 2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05, 2.04];
+
+/** The mean of paired differences and its t interval. */
+export function estimateMean(values: readonly number[]): Estimate {
+    const n = values.length;
+    if (n === 0)
+        throw new Error("No pairs to estimate from.");
+    const mean = values.reduce((sum, value) => sum + value, 0) / n;
+    if (n === 1)
+        return {mean, low: Number.NaN, high: Number.NaN, pairs: 1};
+    const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1);
+    const halfWidth = (T_95[n - 2] ?? 1.96) * Math.sqrt(variance / n);
+    return {mean, low: mean - halfWidth, high: mean + halfWidth, pairs: n};
+}
+
+/** A ratio from paired measurements: the geometric mean of the pairs' ratios, with its interval. */
+export function estimateRatio(ratios: readonly number[]): Estimate {
+    const {mean, low, high, pairs} = estimateMean(ratios.map(Math.log));
+    return {mean: Math.exp(mean), low: Math.exp(low), high: Math.exp(high), pairs};
 }
