@@ -97,6 +97,32 @@ describe("StreamingRenderer", () => {
         assert.equal(container.innerHTML, "<hr><div class=\"finished-segment\"><p>Hi</p>\n</div>");
     });
 
+    test("half-written TeX in the open block shows the formula's last good rendering, not its source", () => {
+        const container = window.document.createElement("div");
+        const streaming = new StreamingRenderer(container, {renderer, scheduleFrame: (update) => update()});
+        const tokens = ["Energy:\n\n", "$$\n", "E", " =", " \\frac", "{m", " c^2}", "{\\sqrt", "{1", " -", " v^2", "/c^2}}", "\n$$", "\n\nDone."];
+        const shown: string[] = [];
+        for (const token of tokens) {
+            streaming.append(token);
+            const display = container.querySelector(".math-display");
+            shown.push(display == null ? "none" : display.querySelector(".math-error") != null ? "source" : display.querySelector(".katex") != null ? "math" : "empty");
+        }
+        const firstMath = shown.indexOf("math");
+        assert.ok(firstMath >= 0, shown.join(" "));
+        assert.deepEqual(shown.slice(firstMath).filter((state) => state !== "math"), [], `flipped back to source: ${shown.join(" ")}`);
+        streaming.finish();
+        assert.ok(container.querySelector(".math-display .katex") != null);
+    });
+
+    test("a formula that never parses ends as its source", () => {
+        const container = window.document.createElement("div");
+        const streaming = new StreamingRenderer(container, {renderer, scheduleFrame: (update) => update()});
+        for (const token of ["$$\n", "x", " +", " \\frac{1}{", "\n$$"])
+            streaming.append(token);
+        streaming.finish();
+        assert.equal(container.querySelector(".math-display .math-error")?.textContent, "$$\nx + \\frac{1}{\n$$");
+    });
+
     test("finished blocks go into groups of 20, which the page can skip while off screen", () => {
         const container = window.document.createElement("div");
         const streaming = new StreamingRenderer(container, {renderer, scheduleFrame: (update) => update()});

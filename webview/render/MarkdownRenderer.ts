@@ -9,7 +9,7 @@ import {CodeBlockRenderer} from "./CodeBlockRenderer.ts";
 import {createMarked} from "./createMarked.ts";
 import {escapeHtml} from "./escapeHtml.ts";
 import {HtmlSanitizer} from "./HtmlSanitizer.ts";
-import type {MathOutput} from "./renderMath.ts";
+import type {MathOutput, MathSettings, UnfinishedMath} from "./renderMath.ts";
 
 export type RenderOptions = {
     /**
@@ -43,13 +43,16 @@ export type MarkdownBlock = {type: string; raw: string};
 export class MarkdownRenderer {
     private readonly marked: Marked;
     private readonly sanitizer: HtmlSanitizer;
+    /** Shared with the math extension, which reads `unfinished` at each formula. */
+    private readonly math: MathSettings;
 
     public constructor(options: RenderOptions = {}) {
         const window = options.window ?? globalThis.window;
         if (window == null)
             throw new Error("MarkdownRenderer needs a window: pass options.window outside a browser");
         const output = options.mathOutput ?? "htmlAndMathml";
-        this.marked = createMarked({macros: options.macros ?? {}, output}, new CodeBlockRenderer());
+        this.math = {macros: options.macros ?? {}, output};
+        this.marked = createMarked(this.math, new CodeBlockRenderer());
         this.sanitizer = new HtmlSanitizer(window, output);
     }
 
@@ -58,9 +61,19 @@ export class MarkdownRenderer {
         return this.sanitizer.toHtml(this.toUnsafeHtml(markdown));
     }
 
-    /** Safe HTML for `markdown` as nodes of the window's document. */
-    public renderFragment(markdown: string): DocumentFragment {
-        return this.sanitizer.toFragment(this.toUnsafeHtml(markdown));
+    /**
+     * Safe HTML for `markdown` as nodes of the window's document. With
+     * `unfinished` (the open block of a streaming message), a formula that does
+     * not parse yet shows its last good rendering.
+     */
+    public renderFragment(markdown: string, unfinished?: UnfinishedMath): DocumentFragment {
+        unfinished?.restart();
+        this.math.unfinished = unfinished;
+        try {
+            return this.sanitizer.toFragment(this.toUnsafeHtml(markdown));
+        } finally {
+            this.math.unfinished = undefined;
+        }
     }
 
     /**

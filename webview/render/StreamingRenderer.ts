@@ -18,6 +18,7 @@
  */
 import {MarkdownRenderer, normalizeNewlines, type RenderOptions} from "./MarkdownRenderer.ts";
 import {splitFinishedBlocks} from "./finishedBlocks.ts";
+import {UnfinishedMath} from "./renderMath.ts";
 
 /** Calls `update` once, later (by default at the next animation frame). */
 export type FrameScheduler = (update: () => void) => void;
@@ -55,6 +56,8 @@ export class StreamingRenderer {
     private heldCarriageReturn = false;
     /** The nodes showing `open`, replaced at each update. */
     private openNodes: ChildNode[] = [];
+    /** The open block's formulas as last rendered, so half-written TeX does not flicker. */
+    private openMath = new UnfinishedMath();
     /** The group finished blocks go into, and how many it holds. */
     private segment: HTMLElement | undefined;
     private segmentBlocks = 0;
@@ -120,6 +123,7 @@ export class StreamingRenderer {
         if (split.length > 0) {
             this.committed.push(open.slice(0, split.length));
             this.open = open.slice(split.length);
+            this.openMath = new UnfinishedMath();
         }
 
         if (this.finished) {
@@ -129,7 +133,7 @@ export class StreamingRenderer {
             this.committed.push(this.open);
             this.open = "";
         } else if (this.open !== "") {
-            const fragment = this.renderer.renderFragment(this.open);
+            const fragment = this.renderer.renderFragment(this.open, this.openMath);
             this.openNodes = [...fragment.childNodes];
             this.container.append(fragment);
         }
