@@ -114,6 +114,19 @@ describe("StreamingRenderer", () => {
         assert.ok(container.querySelector(".math-display .katex") != null);
     });
 
+    test("a closing fence arriving a backtick at a time never shows inside the code", () => {
+        const container = window.document.createElement("div");
+        const streaming = new StreamingRenderer(container, {renderer, scheduleFrame: (update) => update()});
+        const codes: string[] = [];
+        for (const token of ["```python\n", "x = 1\n", "`", "`", "`", "\n", "Done."]) {
+            streaming.append(token);
+            codes.push(container.querySelector("pre code")?.textContent ?? "");
+        }
+        assert.deepEqual(codes.slice(1, 5), ["x = 1", "x = 1", "x = 1", "x = 1"]);
+        streaming.finish();
+        assert.equal(container.querySelector("pre code")?.textContent?.trimEnd(), "x = 1");
+    });
+
     test("a formula that never parses ends as its source", () => {
         const container = window.document.createElement("div");
         const streaming = new StreamingRenderer(container, {renderer, scheduleFrame: (update) => update()});

@@ -133,7 +133,10 @@ export class StreamingRenderer {
             this.committed.push(this.open);
             this.open = "";
         } else if (this.open !== "") {
-            const fragment = this.renderer.renderFragment(this.open, this.openMath);
+            // A last line of one or two backticks (or tildes) is most likely a fence
+            // arriving a character at a time: shown, it would flash inside the code.
+            const shown = this.open.replace(/(^|\n)(`{1,2}|~{1,2})$/, "$1");
+            const fragment = this.renderer.renderFragment(shown, this.openMath);
             this.openNodes = [...fragment.childNodes];
             this.container.append(fragment);
         }
