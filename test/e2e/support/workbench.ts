@@ -87,9 +87,18 @@ function workbenchOn(browser: Browser, page: Page): Workbench {
     openViewContainer: async (title) => {
       const item = page.locator(".part.activitybar li.action-item")
         .filter({ has: page.locator(`a.action-label[aria-label^="${title}"]`) }).first();
-      // Clicking the entry of the container already shown would hide it.
-      if ((await item.getAttribute("aria-selected")) !== "true") await item.click();
-      await page.locator(".part.sidebar .composite.title", { hasText: new RegExp(escapeRegExp(title), "i") }).waitFor();
+      const shownTitle = page.locator(".part.sidebar .composite.title", { hasText: new RegExp(escapeRegExp(title), "i") });
+      // Clicking the entry of the container already shown would hide it; and
+      // after a reload the workbench may still be restoring it, so look again.
+      for (let attempt = 1; ; attempt++) {
+        if (!(await shownTitle.isVisible()) && (attempt > 1 || (await item.getAttribute("aria-selected")) !== "true")) await item.click();
+        try {
+          await shownTitle.waitFor({ timeout: attempt < 3 ? 5_000 : 30_000 });
+          return;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+        }
+      }
     },
     chatFrame: (ofExtension = extensionId) => webviewFrame(page, ofExtension),
     screenshot: async (name) => {
