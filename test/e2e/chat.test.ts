@@ -9,9 +9,10 @@ import {after, before, describe, test} from "node:test";
 import {longScript, writeScriptedModel} from "../support/gguf/scriptedModel.ts";
 import {noticeText, sendPrompt, waitForAnswer} from "./support/chatView.ts";
 import {chooseInFileDialog} from "./support/fileDialog.ts";
-import {startCodeServer, type CodeServer} from "./support/codeServer.ts";
-import {openWorkbench, type Workbench} from "./support/workbench.ts";
-import {createWorkspace, vsixUnderTest} from "./support/workspace.ts";
+import type {CodeServer} from "./support/codeServer.ts";
+import {closeVsCode, openVsCode} from "./support/vscodeSession.ts";
+import type {Workbench} from "./support/workbench.ts";
+import {createWorkspace} from "./support/workspace.ts";
 
 const answerScript = "<think>Checking the units.</think>The Andromeda galaxy is about 765 kpc away.";
 
@@ -29,19 +30,11 @@ describe("chat in VS Code", () => {
             answer: (await writeScriptedModel(path.join(modelDir, "AstroSage-8B-scripted.gguf"), answerScript)).path,
             long: (await writeScriptedModel(path.join(modelDir, "AstroSage-8B-long.gguf"), longScript(1500))).path
         };
-        server = await startCodeServer({
-            name: "chat",
-            vsixPath: vsixUnderTest(),
-            workspaceFolder: workspace,
-            settings: {"astrosage.model.path": models.answer, "astrosage.engine.threads": 1}
-        });
-        workbench = await openWorkbench(server.url, {name: "chat"});
+        ({server, workbench} = await openVsCode("chat", workspace, {"astrosage.model.path": models.answer, "astrosage.engine.threads": 1}));
     });
 
     after(async () => {
-        await workbench?.screenshot("chat-final").catch(() => undefined);
-        await workbench?.close();
-        await server?.stop();
+        await closeVsCode("chat", {server, workbench});
         fs.rmSync(workspace, {recursive: true, force: true});
     });
 

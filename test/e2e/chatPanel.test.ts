@@ -8,10 +8,11 @@ import {after, before, describe, test} from "node:test";
 import type {Frame} from "playwright-core";
 import {writeScriptedModel} from "../support/gguf/scriptedModel.ts";
 import {sendPrompt, waitForAnswer} from "./support/chatView.ts";
-import {startCodeServer, type CodeServer} from "./support/codeServer.ts";
+import type {CodeServer} from "./support/codeServer.ts";
 import {chooseInFileDialog} from "./support/fileDialog.ts";
-import {openWorkbench, type Workbench} from "./support/workbench.ts";
-import {createWorkspace, vsixUnderTest} from "./support/workspace.ts";
+import {closeVsCode, openVsCode} from "./support/vscodeSession.ts";
+import type {Workbench} from "./support/workbench.ts";
+import {createWorkspace} from "./support/workspace.ts";
 
 const richAnswer = [
     "<think>The Eddington limit balances radiation pressure on electrons against gravity.</think>",
@@ -37,20 +38,13 @@ describe("chat panel in VS Code", () => {
     before(async () => {
         workspace = createWorkspace({"notes.md": "# Observing log\n"});
         const model = await writeScriptedModel(path.join(workspace, "AstroSage-8B-rich.gguf"), richAnswer);
-        server = await startCodeServer({
-            name: "chat-panel",
-            vsixPath: vsixUnderTest(),
-            workspaceFolder: workspace,
-            settings: {"astrosage.model.path": model.path, "astrosage.engine.threads": 1, "workbench.colorTheme": "Default Light Modern"}
-        });
-        workbench = await openWorkbench(server.url, {name: "chat-panel"});
+        ({server, workbench} = await openVsCode("chat-panel", workspace,
+            {"astrosage.model.path": model.path, "astrosage.engine.threads": 1, "workbench.colorTheme": "Default Light Modern"}));
         await workbench.openViewContainer("AstroSage");
     });
 
     after(async () => {
-        await workbench?.screenshot("chat-panel-final").catch(() => undefined);
-        await workbench?.close();
-        await server?.stop();
+        await closeVsCode("chat-panel", {server, workbench});
         fs.rmSync(workspace, {recursive: true, force: true});
     });
 

@@ -9,9 +9,10 @@ import {after, before, describe, test} from "node:test";
 import {dompurifyPayloads, markdownItPayloads, rendererPayloads} from "../browser/support/xssPayloads.ts";
 import {writeScriptedModel} from "../support/gguf/scriptedModel.ts";
 import {sendPrompt, waitForAnswer} from "./support/chatView.ts";
-import {startCodeServer, type CodeServer} from "./support/codeServer.ts";
-import {openWorkbench, type Workbench} from "./support/workbench.ts";
-import {createWorkspace, vsixUnderTest} from "./support/workspace.ts";
+import type {CodeServer} from "./support/codeServer.ts";
+import {closeVsCode, openVsCode} from "./support/vscodeSession.ts";
+import type {Workbench} from "./support/workbench.ts";
+import {createWorkspace} from "./support/workspace.ts";
 
 // A few of each source, as one answer; the browser tier renders all of them.
 const payloads = [
@@ -31,13 +32,7 @@ describe("model output cannot script the chat view", () => {
     before(async () => {
         workspace = createWorkspace({});
         const model = await writeScriptedModel(path.join(workspace, "AstroSage-8B-xss.gguf"), answer);
-        server = await startCodeServer({
-            name: "chat-xss",
-            vsixPath: vsixUnderTest(),
-            workspaceFolder: workspace,
-            settings: {"astrosage.model.path": model.path, "astrosage.engine.threads": 1}
-        });
-        workbench = await openWorkbench(server.url, {name: "chat-xss"});
+        ({server, workbench} = await openVsCode("chat-xss", workspace, {"astrosage.model.path": model.path, "astrosage.engine.threads": 1}));
         workbench.page.on("dialog", (dialog) => {
             dialogs.push(`${dialog.type()}: ${dialog.message()}`);
             void dialog.dismiss();
@@ -54,9 +49,7 @@ describe("model output cannot script the chat view", () => {
     });
 
     after(async () => {
-        await workbench?.screenshot("chat-xss-final").catch(() => undefined);
-        await workbench?.close();
-        await server?.stop();
+        await closeVsCode("chat-xss", {server, workbench});
         fs.rmSync(workspace, {recursive: true, force: true});
     });
 

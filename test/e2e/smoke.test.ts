@@ -3,9 +3,10 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { after, before, test } from "node:test";
-import { startCodeServer, type CodeServer } from "./support/codeServer.ts";
-import { openWorkbench, type Workbench } from "./support/workbench.ts";
-import { createWorkspace, vsixUnderTest } from "./support/workspace.ts";
+import type { CodeServer } from "./support/codeServer.ts";
+import { closeVsCode, openVsCode } from "./support/vscodeSession.ts";
+import type { Workbench } from "./support/workbench.ts";
+import { createWorkspace } from "./support/workspace.ts";
 
 let server: CodeServer | undefined;
 let workbench: Workbench | undefined;
@@ -14,19 +15,11 @@ let workspace: string | undefined;
 before(async () => {
   workspace = createWorkspace({ "notes.md": "# Notes\n\nThe Hubble constant is about 70 km/s/Mpc.\n" });
   // No model configured: the smoke test must not depend on a GGUF file.
-  server = await startCodeServer({
-    name: "smoke",
-    vsixPath: vsixUnderTest(),
-    workspaceFolder: workspace,
-    settings: { "astrosage.engine.threads": 1 },
-  });
-  workbench = await openWorkbench(server.url, { name: "smoke" });
+  ({ server, workbench } = await openVsCode("smoke", workspace, { "astrosage.engine.threads": 1 }));
 });
 
 after(async () => {
-  await workbench?.screenshot("smoke-final").catch(() => undefined);
-  await workbench?.close();
-  await server?.stop();
+  await closeVsCode("smoke", { server, workbench });
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
 });
 
