@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import type {SamplingOptions} from "./core/chatTypes.ts";
 import type {LocalModelSettings} from "./engine/LocalEngineBackend.ts";
 import {reasoningDisplays, type ReasoningDisplay} from "./chat/webviewProtocol.ts";
+import {DEFAULT_DOWNLOAD_BASE_URL} from "./core/modelCatalog.ts";
 
 const section = "astrosage";
 
@@ -41,6 +42,20 @@ export class Config {
         return this.raw.get<string>("engine.gpu", "auto") === "off" ? "off" : "auto";
     }
 
+    /**
+     * Where model files are downloaded from: Hugging Face, or a mirror with its
+     * layout. A value that is not an http(s) URL falls back to Hugging Face.
+     */
+    public get downloadBaseUrl(): string {
+        const value = this.raw.get<string>("download.baseUrl", DEFAULT_DOWNLOAD_BASE_URL).trim();
+        return /^https?:\/\/[^\s]+$/i.test(value) ? value : DEFAULT_DOWNLOAD_BASE_URL;
+    }
+
+    /** Minutes without a question after which the model is unloaded to give its memory back; 0 keeps it loaded. */
+    public get unloadAfterMinutes(): number {
+        return Math.max(0, this.raw.get<number>("model.unloadAfterMinutes", 15));
+    }
+
     public get systemPrompt(): string {
         return this.raw.get<string>("chat.systemPrompt", "");
     }
@@ -68,13 +83,14 @@ export class Config {
         return {modelPath: this.modelPath, contextSize: this.contextSize, threads: this.threads, gpu: this.gpu};
     }
 
-    /** Points the model setting at a file, in the user's settings. */
+    /** Points the model setting at a file (or at none, with `""`), in the user's settings. */
     public async setModelPath(modelPath: string): Promise<void> {
-        await this.raw.update("model.path", modelPath, vscode.ConfigurationTarget.Global);
+        await this.raw.update("model.path", modelPath === "" ? undefined : modelPath, vscode.ConfigurationTarget.Global);
     }
 
     /** Whether a settings change affects the loaded model (it then reloads on the next turn). */
     public static affectsModel(event: vscode.ConfigurationChangeEvent): boolean {
+        // (The download source and idle time do not: they apply to the next download and the next idle period.)
         return ["model.path", "model.contextSize", "engine.threads", "engine.gpu"]
             .some((key) => event.affectsConfiguration(`${section}.${key}`));
     }

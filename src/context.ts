@@ -10,6 +10,10 @@ import {Config} from "./config.ts";
 import type {ModelStatus} from "./core/ModelStatus.ts";
 import {EngineProcess} from "./engine/EngineProcess.ts";
 import {LocalEngineBackend} from "./engine/LocalEngineBackend.ts";
+import {DownloadService, type ActiveDownload} from "./models/DownloadService.ts";
+import {ModelAdvisor} from "./models/ModelAdvisor.ts";
+import {ModelLibrary} from "./models/ModelLibrary.ts";
+import {describeDownloadProgress} from "./models/describeDownload.ts";
 import {ModelStatusBarItem} from "./status/ModelStatusBarItem.ts";
 
 export class AstroSageContext implements vscode.Disposable {
@@ -19,7 +23,13 @@ export class AstroSageContext implements vscode.Disposable {
     public readonly backend: LocalEngineBackend;
     public readonly chatView: ChatViewProvider;
     public readonly store: ConversationStore;
+    /** Downloaded models, in the extension's global storage. */
+    public readonly library: ModelLibrary;
+    public readonly advisor: ModelAdvisor;
+    public readonly downloads: DownloadService;
     private readonly statusBar: ModelStatusBarItem;
+    /** What the model is doing; a download in progress is shown over it. */
+    private modelStatus: ModelStatus = {state: "noModel"};
     private readonly disposables: vscode.Disposable[] = [];
 
     public constructor(public readonly extension: vscode.ExtensionContext) {
@@ -31,14 +41,28 @@ export class AstroSageContext implements vscode.Disposable {
             onCrash: (info) => this.onEngineCrash(info)
         });
         this.register({dispose: () => void this.engine.dispose()});
-        this.backend = new LocalEngineBackend(this.engine, () => this.config.localModel, (status) => this.onStatus(status));
+        this.backend = new LocalEngineBackend(this.engine, () => this.config.localModel, (status) => this.onStatus(status), {
+            idleUnloadMs: () => this.config.unloadAfterMinutes * 60_000
+        });
+        this.library = new ModelLibrary(vscode.Uri.joinPath(extension.globalStorageUri, "models").fsPath);
+        this.advisor = new ModelAdvisor(this.engine, () => ({
+            baseUrl: this.config.downloadBaseUrl,
+            contextSize: this.config.contextSize,
+            gpu: this.config.gpu,
+            storageDirectory: this.library.directory
+        }));
+        this.downloads = new DownloadService(this.engine, () => ({baseUrl: this.config.downloadBaseUrl, directory: this.library.directory}));
+        this.register({dispose: this.downloads.onChange((download) => this.onDownloadChange(download))});
         this.store = new ConversationStore(vscode.Uri.joinPath(extension.globalStorageUri, "conversations").fsPath);
         this.chatView = this.register(new ChatViewProvider({
             extensionUri: extension.extensionUri,
             config: this.config,
             backend: this.backend,
             saver: this.store,
-            log: this.log
+            log: this.log,
+            advisor: this.advisor,
+            library: this.library,
+            downloads: this.downloads
         }));
 
         this.register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView, {
@@ -90,6 +114,21 @@ export class AstroSageContext implements vscode.Disposable {
     }
 
     private onStatus(status: ModelStatus) {
+        this.modelStatus = status;
+        this.showStatus();
+    }
+
+    private onDownloadChange(download: ActiveDownload | undefined) {
+        void vscode.commands.executeCommand("setContext", "astrosage.downloading", download != null);
+        this.showStatus();
+    }
+
+    /** The status bar and the chat header: a download in progress, otherwise the model's state. */
+    private showStatus() {
+        const download = this.downloads?.active;
+        const status: ModelStatus = download == null
+            ? this.modelStatus
+            : {state: "downloading", name: download.build.label, ...describeDownloadProgress(download.progress)};
         this.statusBar.update(status);
         this.chatView?.setStatus(status);
     }

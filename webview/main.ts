@@ -8,16 +8,19 @@ import "@vscode-elements/elements/dist/vscode-checkbox/index.js";
 import "@vscode-elements/elements/dist/vscode-textarea/index.js";
 import "@vscode-elements/elements/dist/vscode-toolbar-button/index.js";
 import "@vscode-elements/elements/dist/vscode-icon/index.js";
+import "@vscode-elements/elements/dist/vscode-progress-bar/index.js";
 import {Composer} from "./Composer.ts";
 import {byId} from "./dom.ts";
 import {onHostMessage, post} from "./host.ts";
 import {MessageList} from "./MessageList.ts";
+import {WelcomeView} from "./WelcomeView.ts";
 
 const composer = new Composer();
 const messages = new MessageList(() => composer.reasoningOn, () => {
     composer.setGenerating(false);
     composer.focus();
 });
+const welcome = new WelcomeView();
 const status = byId<HTMLElement>("status");
 const notice = byId<HTMLElement>("notice");
 const noticeText = byId<HTMLElement>("notice-text");
@@ -53,6 +56,9 @@ onHostMessage((message) => {
             noticeAction = message.notice?.action;
             noticeButton.hidden = noticeAction == null;
             noticeButton.textContent = message.notice?.actionLabel ?? "";
+            return;
+        case "welcome":
+            welcome.show(message.welcome);
             return;
         case "selection":
             composer.setSelection(message.selection);

@@ -8,9 +8,14 @@ import type {ChatBackend, StreamFrame} from "../core/chatTypes.ts";
 import {describeStatus, describeStatusDetail, type ModelStatus} from "../core/ModelStatus.ts";
 import type {Config} from "../config.ts";
 import {SelectionTracker} from "../editor/SelectionTracker.ts";
+import {findBuild} from "../core/modelCatalog.ts";
+import type {ActiveDownload, DownloadService} from "../models/DownloadService.ts";
+import type {CatalogAdvice, ModelAdvisor} from "../models/ModelAdvisor.ts";
+import type {ModelLibrary} from "../models/ModelLibrary.ts";
+import {buildWelcome} from "./buildWelcome.ts";
 import {chatHtml} from "./chatHtml.ts";
 import {ChatSession, type ConversationSaver} from "./ChatSession.ts";
-import {parseViewMessage, type HostMessage, type NoticeAction, type ViewMessage} from "./webviewProtocol.ts";
+import {parseViewMessage, type HostMessage, type NoticeAction, type ViewMessage, type WelcomeAction} from "./webviewProtocol.ts";
 
 export type ChatViewDependencies = {
     extensionUri: vscode.Uri;
@@ -18,6 +23,9 @@ export type ChatViewDependencies = {
     backend: ChatBackend;
     saver?: ConversationSaver;
     log: vscode.LogOutputChannel;
+    advisor: ModelAdvisor;
+    library: ModelLibrary;
+    downloads: DownloadService;
 };
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -28,6 +36,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private status: ModelStatus = {state: "noModel"};
     private readonly selection: SelectionTracker;
     private readonly disposables: vscode.Disposable[] = [];
+    /** The catalog advice once known (it is computed when the welcome is first shown). */
+    private advice: CatalogAdvice | undefined;
+    private adviceRequested = false;
+    /** The last failed download's message, shown in the welcome until the next attempt. */
+    private downloadProblem: string | undefined;
 
     public constructor(private readonly deps: ChatViewDependencies) {
         this.session = new ChatSession({
@@ -40,6 +53,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
             log: deps.log
         });
         this.selection = new SelectionTracker((selection) => this.post({type: "selection", selection}));
+        const stopWatchingDownloads = deps.downloads.onChange((download) => this.onDownloadChange(download));
+        this.disposables.push({dispose: stopWatchingDownloads});
         this.disposables.push(this.selection, vscode.workspace.onDidChangeConfiguration((event) => {
             if (event.affectsConfiguration("astrosage.chat"))
                 this.postSettings();
@@ -73,10 +88,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
             detail: describeStatusDetail(status),
             busy: status.state === "loading" || status.state === "starting" || status.state === "generating"
         });
-        if (status.state === "noModel")
-            this.post({type: "notice", notice: noModelNotice});
-        else if (status.state !== "error")
+        if (status.state !== "error")
             this.post({type: "notice", notice: null});
+        void this.refreshWelcome();
     }
 
     /** Shows the view with the current selection included and the cursor in the prompt box. */
@@ -125,6 +139,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
             case "noticeAction":
                 await vscode.commands.executeCommand(noticeCommands[message.action]);
                 return;
+            case "welcomeAction":
+                return this.onWelcomeAction(message.action, message.buildId);
             case "openLink":
                 return this.openLink(message.href);
             case "copy":
@@ -152,6 +168,71 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await vscode.env.openExternal(vscode.Uri.parse(url.href, true));
     }
 
+    /**
+     * Shows the welcome while no model is chosen: the build for this machine
+     * (worked out from its header on first showing), or the download in progress.
+     */
+    private async refreshWelcome() {
+        if (this.view == null)
+            return;
+        if (this.deps.config.modelPath !== "") {
+            this.post({type: "welcome", welcome: null});
+            return;
+        }
+        if (!this.adviceRequested) {
+            this.adviceRequested = true;
+            void this.deps.advisor.advise().then((advice) => {
+                this.advice = advice;
+                if (!advice.ok)
+                    this.deps.log.warn(`Could not work out which build fits this machine: ${advice.problem}`);
+                void this.refreshWelcome();
+            });
+        }
+        const resumable = new Set((await this.deps.library.list()).filter((file) => file.partial && file.build != null).map((file) => file.build!.id));
+        this.post({
+            type: "welcome",
+            welcome: buildWelcome({advice: this.advice, download: this.deps.downloads.active, resumable, downloadProblem: this.downloadProblem})
+        });
+    }
+
+    private onDownloadChange(download: ActiveDownload | undefined) {
+        if (download != null && download.progress == null) {
+            // A new attempt: forget the last one's failure, and show this one's when it ends.
+            this.downloadProblem = undefined;
+            void download.outcome.then((outcome) => {
+                if (!outcome.ok && outcome.code !== "cancelled")
+                    this.downloadProblem = outcome.message;
+                void this.refreshWelcome();
+            });
+        }
+        void this.refreshWelcome();
+    }
+
+    private async onWelcomeAction(action: WelcomeAction, buildId: string | undefined) {
+        switch (action) {
+            case "download": {
+                const build = buildId == null ? undefined : findBuild(buildId);
+                await vscode.commands.executeCommand("astrosage.downloadModel", build?.id);
+                return;
+            }
+            case "cancelDownload":
+                this.deps.downloads.active?.cancel();
+                return;
+            case "retry":
+                this.deps.advisor.forget();
+                this.advice = undefined;
+                this.adviceRequested = false;
+                this.downloadProblem = undefined;
+                return this.refreshWelcome();
+            case "selectModel":
+                await vscode.commands.executeCommand("astrosage.selectModel");
+                return;
+            case "selectModelFile":
+                await vscode.commands.executeCommand("astrosage.selectModelFile");
+                return;
+        }
+    }
+
     private postSettings() {
         const {config} = this.deps;
         this.post({type: "settings", reasoning: config.reasoning, reasoningDisplay: config.reasoningDisplay});
@@ -161,7 +242,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.deps.log.warn(`Answer ended with an error (${frame.code}): ${frame.message}`);
         switch (frame.code) {
             case "noModel":
-                this.post({type: "notice", notice: noModelNotice});
+                // The welcome above the conversation says how to get a model.
+                void this.refreshWelcome();
                 return;
             case "modelNotFound":
             case "invalidModel":
@@ -198,12 +280,6 @@ async function insertAtCursor(code: string) {
     });
     await vscode.window.showTextDocument(editor.document, editor.viewColumn);
 }
-
-const noModelNotice = {
-    text: "No AstroSage model is selected. Choose an AstroSage GGUF file (for example AstroSage-8B.Q4_K_M.gguf) to start.",
-    action: "selectModelFile",
-    actionLabel: "Select Model File…"
-} as const;
 
 const noticeCommands: Record<NoticeAction, string> = {
     selectModelFile: "astrosage.selectModelFile",

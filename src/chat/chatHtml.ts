@@ -35,6 +35,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri): str
 </head>
 <body>
 <header id="status" role="status" aria-live="polite"></header>
+<section id="welcome" hidden aria-label="Get started with AstroSage" aria-live="polite"></section>
 <section id="notice" hidden>
   <p id="notice-text"></p>
   <vscode-button id="notice-action"></vscode-button>

@@ -37,6 +37,29 @@ export type ShownMessage = v.InferOutput<typeof shownMessageSchema>;
 const noticeActionSchema = v.picklist(["selectModelFile", "showLog"]);
 export type NoticeAction = v.InferOutput<typeof noticeActionSchema>;
 
+/** The first-run welcome: what AstroSage is, the build that suits this machine, and getting it. */
+export const welcomeSchema = v.object({
+    /** True while the model's header is read to judge this machine. */
+    checking: v.boolean(),
+    /** The build offered. */
+    build: v.optional(v.object({id: v.string(), label: v.string(), size: v.string(), quality: v.string()})),
+    /** How the offered build fits this machine, in words. */
+    fit: v.optional(v.object({verdict: v.picklist(["fits", "tight", "tooBig"]), text: v.string(), advice: v.optional(v.string())})),
+    /** This machine's memory, GPU and free disk. */
+    machine: v.optional(v.string()),
+    /** Why the advice or the download failed (offline, say), with the way forward. */
+    problem: v.optional(v.string()),
+    /** An interrupted download of the offered build is waiting to resume. */
+    resumable: v.boolean(),
+    /** The download in progress. */
+    download: v.optional(v.object({percent: v.number(), text: v.string()}))
+});
+export type Welcome = v.InferOutput<typeof welcomeSchema>;
+
+/** What the welcome's buttons ask for. */
+const welcomeActionSchema = v.picklist(["download", "cancelDownload", "retry", "selectModel", "selectModelFile"]);
+export type WelcomeAction = v.InferOutput<typeof welcomeActionSchema>;
+
 /** How reasoning sections are shown: folded, unfolded, or not at all. */
 export const reasoningDisplays = ["collapsed", "expanded", "hidden"] as const;
 export type ReasoningDisplay = typeof reasoningDisplays[number];
@@ -59,6 +82,8 @@ export const hostMessageSchema = v.variant("type", [
         type: v.literal("notice"),
         notice: v.nullable(v.object({text: v.string(), action: v.optional(noticeActionSchema), actionLabel: v.optional(v.string())}))
     }),
+    /** The first-run welcome, or none once a model is chosen. */
+    v.object({type: v.literal("welcome"), welcome: v.nullable(welcomeSchema)}),
     /** The editor selection the next prompt would include (shown as a removable chip), or none. */
     v.object({type: v.literal("selection"), selection: v.nullable(v.object({label: v.string(), lineCount: v.number()}))}),
     /** Display settings and the reasoning toggle's default. */
@@ -87,6 +112,8 @@ export const viewMessageSchema = v.variant("type", [
     v.object({type: v.literal("dismissSelection")}),
     /** The user clicked a notice's button. */
     v.object({type: v.literal("noticeAction"), action: noticeActionSchema}),
+    /** The user clicked a welcome button; `buildId` names the offered build (checked against the catalog). */
+    v.object({type: v.literal("welcomeAction"), action: welcomeActionSchema, buildId: v.optional(v.pipe(v.string(), v.maxLength(64)))}),
     /** The user clicked a link in an answer; the host opens only http(s) links. */
     v.object({type: v.literal("openLink"), href: v.pipe(v.string(), v.maxLength(8192))}),
     /** Copy text (an answer's Markdown, a code block) to the clipboard. */

@@ -4,9 +4,12 @@
  */
 import * as vscode from "vscode";
 import type {AstroSageContext} from "../context.ts";
+import {downloadModel} from "./downloadModel.ts";
 import {exportChat} from "./exportChat.ts";
+import {manageModels} from "./manageModels.ts";
 import {openChat} from "./openChat.ts";
 import {restartEngine} from "./restartEngine.ts";
+import {selectModel} from "./selectModel.ts";
 import {selectModelFile} from "./selectModelFile.ts";
 
 export function registerCommands(ctx: AstroSageContext) {
@@ -15,7 +18,11 @@ export function registerCommands(ctx: AstroSageContext) {
         "astrosage.openChat": openChat,
         "astrosage.exportChat": exportChat,
         "astrosage.askAboutSelection": (ctx) => () => ctx.chatView.askAboutSelection(),
+        "astrosage.selectModel": selectModel,
         "astrosage.selectModelFile": selectModelFile,
+        "astrosage.downloadModel": downloadModel,
+        "astrosage.manageModels": manageModels,
+        "astrosage.cancelDownload": (ctx) => () => ctx.downloads.active?.cancel(),
         "astrosage.stopGeneration": (ctx) => () => ctx.chatView.session.stop(),
         "astrosage.restartEngine": restartEngine,
         "astrosage.showLog": (ctx) => () => ctx.log.show()

@@ -5,6 +5,7 @@ import type {TurnStats} from "./chatTypes.ts";
 
 export type ModelStatus =
     | {state: "noModel"}
+    | {state: "downloading"; name: string; progress: number; detail: string}
     | {state: "notLoaded"; name: string}
     | {state: "starting"}
     | {state: "loading"; name: string; progress: number}
@@ -15,7 +16,8 @@ export type ModelStatus =
 /** A short line for the chat header and the status bar. */
 export function describeStatus(status: ModelStatus): string {
     switch (status.state) {
-        case "noModel": return "No model selected";
+        case "noModel": return "No model downloaded";
+        case "downloading": return `Downloading ${status.name} ${Math.floor(status.progress * 100)}%`;
         case "notLoaded": return `${status.name} · loads on first question`;
         case "starting": return "Starting engine…";
         case "loading": return `Loading ${status.name} ${Math.round(status.progress * 100)}%`;
@@ -31,6 +33,8 @@ export function describeStatus(status: ModelStatus): string {
 
 /** A longer description for tooltips: the model's state and the last answer's figures. */
 export function describeStatusDetail(status: ModelStatus): string {
+    if (status.state === "downloading")
+        return `Downloading ${status.name}: ${status.detail}`;
     if (status.state !== "ready" || status.lastStats == null)
         return describeStatus(status);
     const stats = status.lastStats;

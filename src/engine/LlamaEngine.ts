@@ -6,11 +6,16 @@
 import {stat} from "node:fs/promises";
 import path from "node:path";
 import type * as NodeLlamaCpp from "node-llama-cpp";
-import type {ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaModel} from "node-llama-cpp";
+import type {ChatHistoryItem, GgufFileInfo, Llama, LlamaChat, LlamaContext, LlamaModel} from "node-llama-cpp";
+import type {BuildNeeds, MachineFacts} from "../core/hardwareFit.ts";
+import {exceedsMachine, memoryAdvice} from "../core/loadAdvice.ts";
 import {ThoughtSplitter} from "../core/ThoughtSplitter.ts";
 import {createAstroSageChatWrapper, REASONING_SYSTEM_PROMPT} from "./AstroSageChatWrapper.ts";
 import type {EngineEvent, EngineRequest, LoadedModel} from "./protocol.ts";
 import {describeLoadError, EngineError} from "./engineErrors.ts";
+import {machineFacts} from "./inspectModel.ts";
+import type {LlamaRuntime} from "./LlamaRuntime.ts";
+import {measureNeeds} from "./measureNeeds.ts";
 
 type LoadRequest = Extract<EngineRequest, {type: "load"}>;
 type ChatRequest = Extract<EngineRequest, {type: "chat"}>;
@@ -23,15 +28,16 @@ type Loaded = {
 };
 
 export class LlamaEngine {
-    private llamaCpp: typeof NodeLlamaCpp | undefined;
-    private llama: {instance: Llama; gpu: "auto" | "off"} | undefined;
     private loaded: Loaded | undefined;
     private activeTurn: string | undefined;
     private readonly controllers = new Map<string, AbortController>();
-    /** llama.cpp's recent warnings and errors: a failed load's real reason is often only there. */
-    private recentProblems: string[] = [];
+    /** What the model being loaded needs here; names a build or context that fits if llama.cpp runs out of memory. */
+    private measured: {needs: BuildNeeds; machine: MachineFacts} | undefined;
 
-    public constructor(private readonly send: (event: EngineEvent) => void) {}
+    public constructor(
+        private readonly send: (event: EngineEvent) => void,
+        private readonly runtime: LlamaRuntime
+    ) {}
 
     public get model(): LoadedModel | null {
         return this.loaded?.info ?? null;
@@ -43,7 +49,8 @@ export class LlamaEngine {
 
     public async load(request: LoadRequest): Promise<void> {
         const controller = this.track(request.id);
-        this.recentProblems = [];
+        this.runtime.clearProblems();
+        this.measured = undefined;
         try {
             await this.unload();
             const info = await this.loadModel(request, controller.signal);
@@ -55,7 +62,7 @@ export class LlamaEngine {
                 await new Promise((resolve) => setTimeout(resolve, 100));
             const {code, message} = error instanceof EngineError
                 ? error
-                : describeLoadError(error, request.modelPath, this.recentProblems);
+                : describeLoadError(error, request.modelPath, this.runtime.recentProblems, this.memoryAdviceFor(request.modelPath));
             this.send({type: "error", id: request.id, code, message});
         } finally {
             this.controllers.delete(request.id);
@@ -164,8 +171,8 @@ export class LlamaEngine {
 
     private async loadModel(request: LoadRequest, signal: AbortSignal): Promise<LoadedModel> {
         await checkModelFile(request.modelPath);
-        const llamaCpp = await this.loadLlamaCpp();
-        const llama = await this.getLlama(llamaCpp, request.gpu);
+        const llamaCpp = await this.runtime.llamaCpp();
+        const llama = await this.runtime.getLlama(request.gpu);
 
         // Reading the header first turns a corrupt or truncated file into a clear
         // message instead of a native failure deep inside llama.cpp.
@@ -178,6 +185,13 @@ export class LlamaEngine {
                 "It may be damaged or incomplete; download it again or choose another file.");
         }
 
+        // What the model needs here, from node-llama-cpp's GGUF insights: a model larger
+        // than the machine is refused with advice instead of swapping the machine to a halt.
+        const needs = await this.measureNeeds(llamaCpp, llama, fileInfo, request);
+        if (needs != null && exceedsMachine(needs.needs, needs.machine))
+            throw new EngineError("loadFailed", `${memoryAdvice(path.basename(request.modelPath), needs.needs, needs.machine)}`);
+
+        this.measured = needs;
         const model = await llama.loadModel({
             modelPath: request.modelPath,
             loadSignal: signal,
@@ -211,35 +225,25 @@ export class LlamaEngine {
         }
     }
 
-    private async loadLlamaCpp(): Promise<typeof NodeLlamaCpp> {
-        // node-llama-cpp is ESM-only and carries native code: it is loaded here,
-        // in the engine process, and nowhere else.
-        this.llamaCpp ??= await import("node-llama-cpp");
-        return this.llamaCpp;
+    private memoryAdviceFor(modelPath: string): string | undefined {
+        const measured = this.measured;
+        return measured == null ? undefined : memoryAdvice(path.basename(modelPath), measured.needs, measured.machine);
     }
 
-    private async getLlama(llamaCpp: typeof NodeLlamaCpp, gpu: "auto" | "off"): Promise<Llama> {
-        if (this.llama?.gpu === gpu)
-            return this.llama.instance;
-
-        await this.llama?.instance.dispose();
-        this.llama = undefined;
-        const instance = await llamaCpp.getLlama({
-            gpu: gpu === "off" ? false : "auto",
-            // Only the prebuilt binaries shipped with the extension are used; building
-            // llama.cpp on a user's machine is never attempted.
-            build: "never",
-            logLevel: llamaCpp.LlamaLogLevel.warn,
-            logger: (level, message) => {
-                const line = message.trimEnd();
-                const ourLevel = logLevelOf(level);
-                if (ourLevel === "warn" || ourLevel === "error")
-                    this.recentProblems = [...this.recentProblems.slice(-9), line];
-                this.send({type: "log", level: ourLevel, message: line});
-            }
-        });
-        this.llama = {instance, gpu};
-        return instance;
+    /** The model's needs on this machine, or undefined when they cannot be worked out (the load then goes ahead). */
+    private async measureNeeds(
+        llamaCpp: typeof NodeLlamaCpp,
+        llama: Llama,
+        fileInfo: GgufFileInfo,
+        request: LoadRequest
+    ): Promise<{needs: BuildNeeds; machine: MachineFacts} | undefined> {
+        try {
+            const needs = await measureNeeds(llamaCpp, llama, fileInfo, request.contextSize);
+            return {needs, machine: await machineFacts(llama, path.dirname(request.modelPath))};
+        } catch (error) {
+            this.send({type: "log", level: "warn", message: `Could not estimate the memory ${path.basename(request.modelPath)} needs: ${errorText(error)}`});
+            return undefined;
+        }
     }
 
     private track(id: string): AbortController {
@@ -293,16 +297,6 @@ async function checkModelFile(modelPath: string) {
         throw new EngineError("modelNotFound", `${modelPath} is not a file. Choose a .gguf model file with "AstroSage: Select Model File…".`);
     if (stats.size === 0)
         throw new EngineError("invalidModel", `The model file ${modelPath} is empty. Download it again or choose another file.`);
-}
-
-function logLevelOf(level: NodeLlamaCpp.LlamaLogLevel): "debug" | "info" | "warn" | "error" {
-    switch (level) {
-        case "fatal":
-        case "error": return "error";
-        case "warn": return "warn";
-        case "info": return "info";
-        default: return "debug";
-    }
 }
 
 function errorText(error: unknown): string {

@@ -2,11 +2,12 @@
  * The local backend: AstroSage in the engine process on this machine.
  *
  * Loads the configured model lazily on the first turn (and again after a crash
- * or a settings change), then streams turns through the engine. No `vscode` import.
+ * or a settings change), streams turns through the engine, and unloads the
+ * model after an idle time to give its memory back. No `vscode` import.
  */
 import {randomUUID} from "node:crypto";
 import path from "node:path";
-import type {ChatBackend, ChatTurn, StreamFrame, TurnStats} from "../core/chatTypes.ts";
+import {chatErrorCodes, type ChatBackend, type ChatErrorCode, type ChatTurn, type StreamFrame, type TurnStats} from "../core/chatTypes.ts";
 import type {ModelStatus} from "../core/ModelStatus.ts";
 import type {EngineProcess} from "./EngineProcess.ts";
 import type {EngineEvent, LoadedModel} from "./protocol.ts";
@@ -21,17 +22,36 @@ export type LocalModelSettings = {
 
 type ErrorFrame = Extract<StreamFrame, {kind: "error"}>;
 
+export type LocalEngineBackendOptions = {
+    /** Unload the model after this long without a turn; 0 keeps it. Read after every turn. Defaults to never. */
+    idleUnloadMs?: () => number;
+};
+
 export class LocalEngineBackend implements ChatBackend {
     private loaded: {key: string; generation: number; model: LoadedModel} | undefined;
     private loading: {key: string; promise: Promise<ErrorFrame | undefined>} | undefined;
+    private turnsRunning = 0;
+    private idleTimer: NodeJS.Timeout | undefined;
 
     public constructor(
         private readonly engine: EngineProcess,
         private readonly settings: () => LocalModelSettings,
-        private readonly onStatus: (status: ModelStatus) => void = () => {}
+        private readonly onStatus: (status: ModelStatus) => void = () => {},
+        private readonly options: LocalEngineBackendOptions = {}
     ) {}
 
     public async chat(turn: ChatTurn, onFrame: (frame: StreamFrame) => void, signal: AbortSignal): Promise<void> {
+        this.turnsRunning++;
+        this.cancelIdleUnload();
+        try {
+            await this.runTurn(turn, onFrame, signal);
+        } finally {
+            this.turnsRunning--;
+            this.scheduleIdleUnload();
+        }
+    }
+
+    private async runTurn(turn: ChatTurn, onFrame: (frame: StreamFrame) => void, signal: AbortSignal): Promise<void> {
         const loadError = await this.ensureLoaded(signal);
         if (loadError != null) {
             onFrame(loadError);
@@ -100,6 +120,7 @@ export class LocalEngineBackend implements ChatBackend {
 
     /** Frees the model's memory in the engine. */
     public async unload(): Promise<void> {
+        this.cancelIdleUnload();
         this.loaded = undefined;
         await this.engine.request({type: "unload", id: randomUUID()});
         this.onStatus(this.settings().modelPath === "" ? {state: "noModel"} : {state: "notLoaded", name: modelName(this.settings().modelPath)});
@@ -107,7 +128,35 @@ export class LocalEngineBackend implements ChatBackend {
 
     /** Forgets the loaded model, as after an engine restart. */
     public reset() {
+        this.cancelIdleUnload();
         this.loaded = undefined;
+    }
+
+    /** Whether a model is loaded in the current engine process. */
+    public get isLoaded(): boolean {
+        return this.loaded != null && this.loaded.generation === this.engine.processGeneration;
+    }
+
+    private scheduleIdleUnload() {
+        this.cancelIdleUnload();
+        const idleMs = this.options.idleUnloadMs?.() ?? 0;
+        if (idleMs <= 0 || this.turnsRunning > 0 || !this.isLoaded)
+            return;
+        this.idleTimer = setTimeout(() => {
+            this.idleTimer = undefined;
+            if (this.turnsRunning === 0 && this.loading == null && this.isLoaded)
+                void this.unload().catch(() => {
+                    // The engine is gone (restarting or stopped): there is nothing left to free.
+                });
+        }, idleMs);
+        // A pending unload must not keep a test run or a closing host alive.
+        this.idleTimer.unref();
+    }
+
+    private cancelIdleUnload() {
+        if (this.idleTimer != null)
+            clearTimeout(this.idleTimer);
+        this.idleTimer = undefined;
     }
 
     private async load(settings: LocalModelSettings, key: string, signal: AbortSignal | undefined): Promise<ErrorFrame | undefined> {
@@ -152,8 +201,12 @@ function finalFrame(event: EngineEvent): FinalFrame {
     if (event.type === "done")
         return {kind: "done", stats: event.stats};
     if (event.type === "error")
-        return {kind: "error", code: event.code, message: event.message};
+        return {kind: "error", code: isChatErrorCode(event.code) ? event.code : "internal", message: event.message};
     return {kind: "error", code: "internal", message: `The engine answered with an unexpected "${event.type}" message.`};
+}
+
+function isChatErrorCode(code: string): code is ChatErrorCode {
+    return (chatErrorCodes as readonly string[]).includes(code);
 }
 
 function modelName(modelPath: string): string {

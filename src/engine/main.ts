@@ -6,23 +6,31 @@
  * Messages arrive over the IPC channel and are checked before anything acts on them.
  */
 import {LlamaEngine} from "./LlamaEngine.ts";
+import {LlamaRuntime} from "./LlamaRuntime.ts";
+import {ModelFiles} from "./ModelFiles.ts";
 import {parseEngineRequest, type EngineEvent, type EngineRequest} from "./protocol.ts";
 
 function send(event: EngineEvent) {
     process.send?.(event);
 }
 
-const engine = new LlamaEngine(send);
+const runtime = new LlamaRuntime(send);
+const engine = new LlamaEngine(send, runtime);
+const modelFiles = new ModelFiles(send, runtime);
 
 async function handle(request: EngineRequest) {
     switch (request.type) {
         case "load": return engine.load(request);
         case "chat": return engine.chat(request);
-        case "abort": return engine.abort(request.target);
+        case "abort":
+            engine.abort(request.target);
+            return modelFiles.abort(request.target);
         case "unload":
             await engine.unload();
             return send({type: "unloaded", id: request.id});
         case "status": return send({type: "status", id: request.id, model: engine.model});
+        case "inspect": return modelFiles.inspect(request);
+        case "download": return modelFiles.download(request);
     }
 }
 

@@ -8,10 +8,15 @@
  */
 import * as v from "valibot";
 import {chatErrorCodes, stopReasons} from "../core/chatTypes.ts";
+import {downloadErrorCodes} from "./downloadErrors.ts";
 
 const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const nonNegative = v.pipe(v.number(), v.minValue(0));
+const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+
+/** Every error code an engine request can end with: a chat turn's, or a model file's. */
+export const engineErrorCodes = [...chatErrorCodes, ...downloadErrorCodes] as const;
 
 const samplingSchema = v.object({
     temperature: v.pipe(v.number(), v.minValue(0), v.maxValue(2)),
@@ -50,7 +55,36 @@ export const engineRequestSchema = v.variant("type", [
     /** Free the model and its context. Answered by `unloaded`. */
     v.object({type: v.literal("unload"), id: requestId}),
     /** Ask what is loaded. Answered by `status`. */
-    v.object({type: v.literal("status"), id: requestId})
+    v.object({type: v.literal("status"), id: requestId}),
+    /**
+     * Read a model's GGUF header (from an http(s) URL, with ranged requests, or a file)
+     * and estimate what it needs on this machine. Answered by `inspected` or `error`.
+     */
+    v.object({
+        type: v.literal("inspect"),
+        id: requestId,
+        source: v.pipe(v.string(), v.minLength(1)),
+        contextSize: v.pipe(count, v.minValue(256)),
+        gpu: v.picklist(["auto", "off"]),
+        /** Where models are stored; its free space is reported. */
+        storageDirectory: v.pipe(v.string(), v.minLength(1))
+    }),
+    /**
+     * Download a model file into `directory`, resuming an interrupted download of it.
+     * Answered by `downloadProgress` events, then `downloaded` or `error`. An abort
+     * cancels it and deletes the partial file.
+     */
+    v.object({
+        type: v.literal("download"),
+        id: requestId,
+        url: v.pipe(v.string(), v.url()),
+        directory: v.pipe(v.string(), v.minLength(1)),
+        fileName: v.pipe(v.string(), v.regex(/^[^\\/]+\.gguf$/i)),
+        /** The SHA-256 the file must have, when known in advance. */
+        sha256: v.optional(sha256),
+        /** Stop a download that receives nothing for this long. Defaults to 60 s. */
+        stallTimeoutMs: v.optional(v.pipe(count, v.minValue(100)))
+    })
 ]);
 export type EngineRequest = v.InferOutput<typeof engineRequestSchema>;
 
@@ -79,6 +113,25 @@ const loadedModelSchema = v.object({
 });
 export type LoadedModel = v.InferOutput<typeof loadedModelSchema>;
 
+const machineSchema = v.object({
+    totalRamBytes: nonNegative,
+    gpu: v.union([v.literal(false), v.string()]),
+    gpuName: v.optional(v.string()),
+    totalVramBytes: nonNegative,
+    freeDiskBytes: v.nullable(nonNegative)
+});
+
+const needsSchema = v.object({
+    fileBytes: nonNegative,
+    contextSize: count,
+    modelRamBytes: nonNegative,
+    contextRamBytes: nonNegative,
+    modelVramBytes: nonNegative,
+    contextVramBytes: nonNegative,
+    gpuLayers: count,
+    totalLayers: count
+});
+
 /** Messages the engine sends to the extension host. */
 export const engineEventSchema = v.variant("type", [
     /** The engine process is up and reads requests. Sent once, first. */
@@ -94,11 +147,29 @@ export const engineEventSchema = v.variant("type", [
     /** Chat request `id` finished (also after an abort, with stop reason `"abort"`). */
     v.object({type: v.literal("done"), id: requestId, stats: statsSchema}),
     /** Request `id` failed; `code` says why in a way the host can act on. */
-    v.object({type: v.literal("error"), id: requestId, code: v.picklist(chatErrorCodes), message: v.string()}),
+    v.object({type: v.literal("error"), id: requestId, code: v.picklist(engineErrorCodes), message: v.string()}),
     /** The model is unloaded (request `id`). */
     v.object({type: v.literal("unloaded"), id: requestId}),
     /** Answer to a status request: the loaded model, if any. */
     v.object({type: v.literal("status"), id: requestId, model: v.nullable(loadedModelSchema)}),
+    /** What the model of inspect request `id` needs, and what this machine has. */
+    v.object({type: v.literal("inspected"), id: requestId, machine: machineSchema, needs: needsSchema}),
+    /** Progress of download request `id`: bytes arriving, then the finished file being checked. */
+    v.object({
+        type: v.literal("downloadProgress"),
+        id: requestId,
+        progress: v.object({
+            phase: v.picklist(["downloading", "verifying"]),
+            doneBytes: nonNegative,
+            totalBytes: nonNegative,
+            /** Bytes already on disk from an interrupted attempt, not downloaded again. */
+            resumedBytes: nonNegative,
+            bytesPerSecond: nonNegative,
+            secondsLeft: v.nullable(nonNegative)
+        })
+    }),
+    /** Download request `id` finished: the file passed its checks and has its final name. */
+    v.object({type: v.literal("downloaded"), id: requestId, path: v.string(), bytes: count, sha256Checked: v.boolean()}),
     /** A log line from the engine or llama.cpp, for the extension's log. */
     v.object({type: v.literal("log"), level: v.picklist(["debug", "info", "warn", "error"]), message: v.string()})
 ]);

@@ -10,7 +10,7 @@ export class ModelStatusBarItem implements vscode.Disposable {
 
     public constructor() {
         this.item.name = "AstroSage";
-        this.item.command = "astrosage.selectModelFile";
+        this.item.command = "astrosage.selectModel";
         this.item.show();
     }
 
@@ -33,19 +33,21 @@ function iconFor(status: ModelStatus): string {
         case "starting":
         case "generating": return "$(loading~spin)";
         case "error": return "$(error)";
-        case "noModel": return "$(circle-slash)";
+        case "noModel": return "$(cloud-download)";
+        case "downloading": return "$(cloud-download)";
         default: return "$(sparkle)";
     }
 }
 
 function shortText(status: ModelStatus): string {
     switch (status.state) {
-        case "noModel": return "AstroSage: no model";
+        case "noModel": return "AstroSage: not downloaded";
+        case "downloading": return `AstroSage: downloading ${Math.floor(status.progress * 100)}%`;
         case "notLoaded": return "AstroSage: not loaded";
         case "starting": return "AstroSage: starting";
         case "loading": return `AstroSage: loading ${Math.round(status.progress * 100)}%`;
-        case "ready": return status.lastStats == null ? `AstroSage: ready (${status.device})` : `AstroSage: ${status.lastStats.tokensPerSecond.toFixed(1)} tok/s`;
-        case "generating": return status.tokensPerSecond == null ? "AstroSage: generating" : `AstroSage: ${status.tokensPerSecond.toFixed(1)} tok/s`;
+        case "ready": return `AstroSage: ready on ${status.device}`;
+        case "generating": return status.tokensPerSecond == null ? "AstroSage: generating" : `AstroSage: generating ${status.tokensPerSecond.toFixed(1)} tok/s`;
         case "error": return "AstroSage: error";
     }
 }
