@@ -10,6 +10,7 @@ import "@vscode-elements/elements/dist/vscode-toolbar-button/index.js";
 import "@vscode-elements/elements/dist/vscode-icon/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-bar/index.js";
 import {Composer} from "./Composer.ts";
+import type {NoticeAction} from "../src/chat/webviewProtocol.ts";
 import {byId} from "./dom.ts";
 import {onHostMessage, post} from "./host.ts";
 import {MessageList} from "./MessageList.ts";
@@ -25,7 +26,7 @@ const status = byId<HTMLElement>("status");
 const notice = byId<HTMLElement>("notice");
 const noticeText = byId<HTMLElement>("notice-text");
 const noticeButton = byId<HTMLElement>("notice-action");
-let noticeAction: "selectModelFile" | "showLog" | undefined;
+let noticeAction: NoticeAction | undefined;
 
 noticeButton.addEventListener("click", () => {
     if (noticeAction != null)

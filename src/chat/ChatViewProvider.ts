@@ -247,7 +247,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
                 return;
             case "modelNotFound":
             case "invalidModel":
-                this.post({type: "notice", notice: {text: frame.message, action: "selectModelFile", actionLabel: "Select Model File…"}});
+                this.post({type: "notice", notice: {text: frame.message, action: "selectModel", actionLabel: "Select Model…"}});
                 return;
             case "engineCrashed":
                 // The crash itself is announced once by the engine's crash handler.
@@ -282,6 +282,7 @@ async function insertAtCursor(code: string) {
 }
 
 const noticeCommands: Record<NoticeAction, string> = {
+    selectModel: "astrosage.selectModel",
     selectModelFile: "astrosage.selectModelFile",
     showLog: "astrosage.showLog"
 };

@@ -34,7 +34,7 @@ export const shownMessageSchema = v.object({
 export type ShownMessage = v.InferOutput<typeof shownMessageSchema>;
 
 /** What the page offers as the next step under a notice. */
-const noticeActionSchema = v.picklist(["selectModelFile", "showLog"]);
+const noticeActionSchema = v.picklist(["selectModel", "selectModelFile", "showLog"]);
 export type NoticeAction = v.InferOutput<typeof noticeActionSchema>;
 
 /** The first-run welcome: what AstroSage is, the build that suits this machine, and getting it. */

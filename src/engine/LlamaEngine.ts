@@ -292,9 +292,9 @@ export function buildHistory(request: Pick<ChatRequest, "messages" | "systemProm
 async function checkModelFile(modelPath: string) {
     const stats = await stat(modelPath).catch(() => undefined);
     if (stats == null)
-        throw new EngineError("modelNotFound", `The model file ${modelPath} does not exist. Choose a model file with "AstroSage: Select Model File…".`);
+        throw new EngineError("modelNotFound", `The model file ${modelPath} does not exist. Choose or download a model with "AstroSage: Select Model…".`);
     if (!stats.isFile())
-        throw new EngineError("modelNotFound", `${modelPath} is not a file. Choose a .gguf model file with "AstroSage: Select Model File…".`);
+        throw new EngineError("modelNotFound", `${modelPath} is not a file. Choose or download a model with "AstroSage: Select Model…".`);
     if (stats.size === 0)
         throw new EngineError("invalidModel", `The model file ${modelPath} is empty. Download it again or choose another file.`);
 }

@@ -100,7 +100,7 @@ export class LocalEngineBackend implements ChatBackend {
             return Promise.resolve({
                 kind: "error",
                 code: "noModel",
-                message: "No AstroSage model is selected. Choose a GGUF model file with \"AstroSage: Select Model File…\"."
+                message: "No AstroSage model is chosen yet. Download one from the welcome in the AstroSage view, or run \"AstroSage: Select Model…\"."
             });
         }
 

@@ -88,7 +88,7 @@ export async function downloadModel(request: DownloadModelRequest, options: Down
     }
 
     const meter = new ProgressMeter(onProgress);
-    const watchdog = {lastBytes: -1, lastChange: performance.now(), stalled: false};
+    const watchdog = {lastArrival: performance.now(), stalled: false};
     const downloader = await abortable(llamaCpp.createModelDownloader({
         modelUri: request.url,
         dirPath: request.directory,
@@ -97,23 +97,29 @@ export async function downloadModel(request: DownloadModelRequest, options: Down
         deleteTempFileOnCancel: false,
         showCliProgress: false,
         onProgress: ({totalSize, downloadedSize}) => {
-            if (downloadedSize !== watchdog.lastBytes) {
-                watchdog.lastBytes = downloadedSize;
-                watchdog.lastChange = performance.now();
-            }
+            // The downloader reports when bytes arrive, so a report is the sign of life. The count is
+            // not: it takes every finished chunk as a full 5 MiB, so once the short last chunk is in,
+            // it stays at the total while the other chunks are still arriving.
+            watchdog.lastArrival = performance.now();
             meter.report(Math.min(downloadedSize, totalSize), totalSize);
         }
     }), signal);
 
     // The downloader has read its partial file by now: what it counts as done was not downloaded in this attempt.
     meter.resumedBytes = downloader.downloadedSize;
-    const onAbort = () => void downloader.cancel({deleteTempFile: true});
+    // `download()` returns before the downloader has closed its file (it may still rename or
+    // delete it), so the files are looked at only once this has settled.
+    let closing: Promise<void> | undefined;
+    const stop = (deleteTempFile: boolean) => {
+        closing ??= downloader.cancel({deleteTempFile});
+    };
+    const onAbort = () => stop(true);
     signal.addEventListener("abort", onAbort);
     const stallTimeoutMs = request.stallTimeoutMs ?? 60_000;
     const stallTimer = setInterval(() => {
-        if (performance.now() - watchdog.lastChange > stallTimeoutMs) {
+        if (performance.now() - watchdog.lastArrival > stallTimeoutMs) {
             watchdog.stalled = true;
-            void downloader.cancel({deleteTempFile: false});
+            stop(false);
         }
     }, Math.min(1000, stallTimeoutMs / 4));
     try {
@@ -124,21 +130,22 @@ export async function downloadModel(request: DownloadModelRequest, options: Down
     } finally {
         clearInterval(stallTimer);
         signal.removeEventListener("abort", onAbort);
+        // A failed close is handled below: whatever it left is deleted, or put back for the resume.
+        await closing?.catch(() => undefined);
     }
 
     if (signal.aborted) {
-        // The downloader may still be closing its file; remove whatever it leaves.
         await Promise.all([rm(stagingPath, {force: true}), rm(partialPath, {force: true})]);
         throw new DownloadError("cancelled", "The download was cancelled.");
     }
     if (watchdog.stalled) {
-        const kept = (await stat(partialPath).catch(() => undefined)) != null;
+        const kept = await keepPartialForResume(stagingPath, partialPath);
         throw new DownloadError("network",
             `The download of ${request.fileName} stopped: nothing arrived for ${Math.round(stallTimeoutMs / 1000)} s. ` +
             (kept ? "What arrived is kept; download again to resume." : "Check the network connection and download again."));
     }
 
-    meter.verifying(0, 1);
+    meter.verifying(0, meter.totalBytes);
     try {
         const bytes = await checkDownloadedModel(stagingPath, {llamaCpp, expectedBytes: remote.size, expectedSha256, signal, onHashed: (done, total) => meter.verifying(done, total)});
         await rename(stagingPath, finalPath);
@@ -204,6 +211,26 @@ async function sha256OfFile(filePath: string, size: number, signal: AbortSignal 
     return hash.digest("hex");
 }
 
+/**
+ * After a stopped download, puts what arrived where the next attempt looks for it;
+ * resolves with whether anything was kept. The downloader renames its partial file
+ * to the final name when it closes a download its count puts at 100%, which that
+ * count reaches too early (see `onProgress`); the file still ends with the
+ * downloader's record of finished chunks, which is what a resume reads.
+ */
+async function keepPartialForResume(stagingPath: string, partialPath: string): Promise<boolean> {
+    if (await exists(partialPath))
+        return true;
+    if (!await exists(stagingPath))
+        return false;
+    await rename(stagingPath, partialPath);
+    return true;
+}
+
+async function exists(filePath: string): Promise<boolean> {
+    return (await stat(filePath).catch(() => undefined)) != null;
+}
+
 async function statfsFreeBytes(directory: string): Promise<number> {
     const stats = await statfs(directory);
     return stats.bavail * stats.bsize;
@@ -234,19 +261,27 @@ function describeDownloadFailure(error: unknown, request: DownloadModelRequest):
 class ProgressMeter {
     /** Bytes already on disk from an interrupted attempt. */
     public resumedBytes = 0;
+    /** The size of the file, as the downloader last reported it. */
+    public totalBytes = 0;
     private samples: {at: number; bytes: number}[] = [];
     private lastSent = 0;
+    private lastSentBytes = 0;
 
     public constructor(private readonly send: (progress: DownloadModelProgress) => void) {}
 
     public report(doneBytes: number, totalBytes: number) {
         const now = performance.now();
+        this.totalBytes = totalBytes;
         this.samples.push({at: now, bytes: doneBytes});
         while (this.samples.length > 2 && now - this.samples[0]!.at > 5000)
             this.samples.shift();
-        if (now - this.lastSent < PROGRESS_INTERVAL_MS && doneBytes < totalBytes)
+        // Reaching the total is told at once, but only once: the downloader's count can sit
+        // there (see `onProgress`) while reports keep coming for every piece that arrives.
+        const justCompleted = doneBytes >= totalBytes && this.lastSentBytes < totalBytes;
+        if (now - this.lastSent < PROGRESS_INTERVAL_MS && !justCompleted)
             return;
         this.lastSent = now;
+        this.lastSentBytes = doneBytes;
         const first = this.samples[0]!;
         const seconds = (now - first.at) / 1000;
         const bytesPerSecond = seconds > 0.5 ? (doneBytes - first.bytes) / seconds : 0;

@@ -54,7 +54,7 @@ describe("engine process: failures", () => {
 
     /** Makes a bad model file and returns its path. */
     const badFiles: {name: string; make: (file: string) => Promise<void>; code: string; message: RegExp}[] = [
-        {name: "a missing file", make: async () => {}, code: "modelNotFound", message: /does not exist.*Select Model File/},
+        {name: "a missing file", make: async () => {}, code: "modelNotFound", message: /does not exist.*Select Model…/},
         {name: "an empty file", make: (file) => writeFile(file, ""), code: "invalidModel", message: /is empty/},
         {
             name: "a file that is not GGUF",
