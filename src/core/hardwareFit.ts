@@ -40,7 +40,7 @@ export type BuildFit = {
     needs: BuildNeeds;
     /** Memory: RAM and VRAM together, as llama.cpp splits the model between them. */
     verdict: FitVerdict;
-    /** Whether the download fits on the disk (true when the free space is unknown). */
+    /** Whether the download fits on the disk with DISK_MARGIN_BYTES to spare (true when the free space is unknown). */
     diskOk: boolean;
     /** True when the figures were read from this build's own header, false when scaled from a sibling's. */
     measured: boolean;
@@ -50,6 +50,8 @@ export type BuildFit = {
 const COMFORTABLE_SHARE = 0.7;
 /** Beyond this share the machine would swap: "too big". Between the two: "tight". */
 const MAXIMUM_SHARE = 0.95;
+/** Room a download must leave on the disk, so that the machine does not end up with a full disk. */
+export const DISK_MARGIN_BYTES = 256 * 1024 * 1024;
 
 export function neededBytes(needs: BuildNeeds): number {
     return needs.modelRamBytes + needs.contextRamBytes + needs.modelVramBytes + needs.contextVramBytes;
@@ -106,23 +108,27 @@ export function judgeCatalog(
             build,
             needs,
             verdict: judgeMemory(needs, machine),
-            diskOk: machine.freeDiskBytes == null || needs.fileBytes <= machine.freeDiskBytes,
+            // The download refuses to start without this margin, so a build that fits only without it does not fit.
+            diskOk: machine.freeDiskBytes == null || needs.fileBytes + DISK_MARGIN_BYTES <= machine.freeDiskBytes,
             measured: isMeasured
         };
     });
 }
 
 /**
- * The build to offer: the default when it fits; otherwise the largest that fits;
- * otherwise the largest that is tight. Undefined when nothing fits.
+ * The build to offer: the default when it fits; otherwise the largest smaller
+ * build that fits; otherwise the largest build, the default or smaller, that is
+ * tight. Undefined when nothing fits.
  */
 export function recommendBuild(fits: readonly BuildFit[]): BuildFit | undefined {
     const usable = (fit: BuildFit, verdict: FitVerdict) => fit.verdict === verdict && fit.diskOk;
     const byQuality = [...fits].sort((a, b) => b.needs.fileBytes - a.needs.fileBytes);
     const preferred = fits.find((fit) => fit.build.isDefault === true && usable(fit, "fits"));
+    // Where memory is short, a build larger than the default is never the one to offer:
+    // it would only be tighter than the default.
     return preferred
         ?? byQuality.find((fit) => usable(fit, "fits") && fit.needs.fileBytes < defaultBytes(fits))
-        ?? byQuality.find((fit) => usable(fit, "tight"));
+        ?? byQuality.find((fit) => usable(fit, "tight") && fit.needs.fileBytes <= defaultBytes(fits));
 }
 
 /** A smaller build that fits where `fit` does not, if the catalog has one. */
@@ -151,7 +157,7 @@ export function describeFit(fit: BuildFit, machine: MachineFacts): string {
             ? `Tight: needs ${about}${need} of ${have}; close other programs while it runs`
             : `Too big: needs ${about}${need}, this machine has ${have}`;
     const device = fit.verdict === "tooBig" ? "" : `, ${deviceText(fit.needs, machine)}`;
-    const disk = fit.diskOk ? "" : `. Not enough disk space: the download is ${formatBytes(fit.needs.fileBytes)}, ${formatBytes(machine.freeDiskBytes ?? 0)} free`;
+    const disk = fit.diskOk ? "" : `. Not enough disk space: the download needs ${formatBytes(fit.needs.fileBytes + DISK_MARGIN_BYTES)} with room to spare, ${formatBytes(machine.freeDiskBytes ?? 0)} free`;
     return `${memory}${device}${disk}.`;
 }
 

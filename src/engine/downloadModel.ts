@@ -17,6 +17,7 @@ import {createReadStream} from "node:fs";
 import {mkdir, rename, rm, stat, statfs} from "node:fs/promises";
 import path from "node:path";
 import type * as NodeLlamaCpp from "node-llama-cpp";
+import {DISK_MARGIN_BYTES} from "../core/hardwareFit.ts";
 import {formatBytes} from "../core/units.ts";
 import {DownloadError} from "./downloadErrors.ts";
 import {probeRemoteFile} from "./probeRemoteFile.ts";
@@ -53,8 +54,6 @@ export type DownloadModelOptions = {
     freeDiskBytes?: (directory: string) => Promise<number>;
 };
 
-/** Room left on the disk after a download, so the machine does not end up with a full disk. */
-const DISK_MARGIN_BYTES = 256 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 250;
 
 /** The staging name a file is downloaded under until it passed its checks. */
@@ -77,7 +76,9 @@ export async function downloadModel(request: DownloadModelRequest, options: Down
     const remote = await probeRemoteFile(request.url, {signal});
     const expectedSha256 = request.sha256 ?? remote.sha256;
 
-    const partialBytes = (await stat(partialPath).catch(() => undefined))?.size ?? 0;
+    // The partial file may be sparse: what it occupies on disk (blocks), not its length, is already paid for.
+    const partial = await stat(partialPath).catch(() => undefined);
+    const partialBytes = partial == null ? 0 : Math.min(partial.size, partial.blocks * 512);
     if (remote.size != null) {
         const free = await freeDiskBytes(request.directory);
         const needed = Math.max(0, remote.size - partialBytes) + DISK_MARGIN_BYTES;

@@ -122,8 +122,16 @@ export class GgufWriter {
         return this;
     }
 
-    /** Writes the file, replacing any file at `path`. */
-    public async write(path: string): Promise<GgufWriteResult> {
+    /**
+     * Writes the file, replacing any file at `path`.
+     *
+     * @param options.headerOnly Writes only the header (metadata and tensor
+     * descriptions), not the tensor data: what node-llama-cpp reads to size up a
+     * model before downloading it, at a few MB for an 8B model's shapes. Such a
+     * file describes tensors it does not hold, so it cannot be loaded.
+     * Defaults to false.
+     */
+    public async write(path: string, {headerOnly = false}: {headerOnly?: boolean} = {}): Promise<GgufWriteResult> {
         const header = this.#encodeHeader();
         const file = await open(path, "w");
         try {
@@ -136,7 +144,7 @@ export class GgufWriter {
             await writeBytes(header);
             const dataOffset = position;
 
-            for (const tensor of this.#tensors) {
+            for (const tensor of headerOnly ? [] : this.#tensors) {
                 const expectedBytes = ggmlTensorBytes(tensor.type, tensor.dimensions);
                 const start = position;
                 const chunks = tensor.data instanceof Uint8Array ? [tensor.data] : tensor.data();

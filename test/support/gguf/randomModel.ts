@@ -50,6 +50,14 @@ export type RandomModelOptions = {
      * Defaults to "AstroSage benchmark model (random weights)".
      */
     name?: string;
+    /**
+     * Writes only the GGUF header, without the tensor data: enough for
+     * node-llama-cpp's GGUF insights to estimate what the model needs, in a few
+     * MB instead of gigabytes. Such a file cannot be loaded.
+     *
+     * Defaults to false.
+     */
+    headerOnly?: boolean;
 };
 
 export type RandomModelInfo = {
@@ -72,7 +80,7 @@ export async function writeRandomModel(
     shape: LlamaShape = LLAMA_3_2_1B_SHAPE,
     options: RandomModelOptions = {}
 ): Promise<RandomModelInfo> {
-    const {quantization = GgmlType.Q4_0, name = "AstroSage benchmark model (random weights)"} = options;
+    const {quantization = GgmlType.Q4_0, name = "AstroSage benchmark model (random weights)", headerOnly = false} = options;
 
     const vocabulary = createLlama3Vocabulary();
     const vocabularySize = options.vocabularySize ?? vocabulary.size;
@@ -103,6 +111,6 @@ export async function writeRandomModel(
     writer.addTensor(normOfOnes("output_norm.weight", shape.embeddingLength));
     writer.addTensor({name: "output.weight", dimensions: embeddingDimensions, ...randomMatrix(embeddingDimensions)});
 
-    const {fileBytes} = await writer.write(path);
+    const {fileBytes} = await writer.write(path, {headerOnly});
     return {path, vocabularySize: vocabulary.size, parameterCount, fileBytes};
 }
