@@ -29,14 +29,19 @@ export const manageModels = (ctx: AstroSageContext) => async () => {
         }));
     };
 
+    // The confirmation dialog takes focus and so hides the list; it is shown again afterwards, not disposed.
+    let confirming = false;
     quickPick.onDidTriggerItemButton(async ({item}) => {
-        quickPick.busy = true;
+        confirming = true;
         try {
             await deleteFile(ctx, item.file);
+            await refresh();
+        } catch (error) {
+            ctx.log.error(`Deleting ${item.file.path} failed: ${String(error)}`);
+            void vscode.window.showErrorMessage(`${item.file.fileName} could not be deleted: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
-            quickPick.busy = false;
+            confirming = false;
         }
-        await refresh();
         quickPick.show();
     });
     quickPick.onDidAccept(async () => {
@@ -51,7 +56,10 @@ export const manageModels = (ctx: AstroSageContext) => async () => {
         }
         await ctx.config.setModelPath(file.path);
     });
-    quickPick.onDidHide(() => quickPick.dispose());
+    quickPick.onDidHide(() => {
+        if (!confirming)
+            quickPick.dispose();
+    });
     await refresh();
     quickPick.show();
 };

@@ -38,6 +38,8 @@ describe("first run: welcome, download, answer", () => {
         }));
     });
 
+    const frame = () => workbench!.chatFrame();
+
     /** The AstroSage item in the status bar, when its text matches. */
     function statusBarItem({hasText}: {hasText: string | RegExp}) {
         return workbench!.page.locator(".part.statusbar .statusbar-item", {hasText: "AstroSage:"}).filter({hasText});
@@ -89,7 +91,7 @@ describe("first run: welcome, download, answer", () => {
         await workbench!.screenshot("model-setup-answer");
     });
 
-    test("the status bar opens the model picker: each build with its size, fit and state; Manage Models lists the download", async () => {
+    test("the status bar opens the model picker: each build with its size, fit and state; Manage Models lists the download and deletes it", async () => {
         const page = workbench!.page;
         await statusBarItem({hasText: "ready on CPU"}).click();
         const rows = page.locator(".quick-input-widget .quick-input-list .monaco-list-row");
@@ -108,6 +110,16 @@ describe("first run: welcome, download, answer", () => {
         assert.match(await downloaded.textContent() ?? "", /638 KB · in use/);
         assert.match(await page.locator(".quick-input-widget .quick-input-box input").getAttribute("placeholder") ?? "", /^1 file, 638 KB in /);
         await workbench!.screenshot("model-setup-manage");
+
+        // Deleting the model in use: a confirmation, then the file is gone and the welcome is back.
+        await downloaded.hover();
+        await downloaded.locator(".action-label.codicon-trash").click();
+        const dialog = page.locator(".monaco-dialog-box");
+        await dialog.filter({hasText: "Delete AstroSage-8B Q4_K_M (638 KB)?"}).waitFor();
+        await dialog.locator(".monaco-button", {hasText: "Delete"}).click();
+        await page.locator(".quick-input-widget .quick-input-box input[placeholder^='No models downloaded yet']").waitFor();
         await page.keyboard.press("Escape");
+        await statusBarItem({hasText: "not downloaded"}).waitFor();
+        await frame().then((chat) => chat.locator("#welcome .build-card").waitFor());
     });
 });
