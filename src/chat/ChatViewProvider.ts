@@ -188,24 +188,29 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
                 void this.refreshWelcome();
             });
         }
-        const resumable = new Set((await this.deps.library.list()).filter((file) => file.partial && file.build != null).map((file) => file.build!.id));
+        const download = this.deps.downloads.active;
+        // Which builds can resume matters only for the Download button, hidden while a download runs:
+        // the folder is not read on every progress step.
+        const resumable = download != null
+            ? new Set<string>()
+            : new Set((await this.deps.library.list()).filter((file) => file.partial && file.build != null).map((file) => file.build!.id));
         this.post({
             type: "welcome",
-            welcome: buildWelcome({advice: this.advice, download: this.deps.downloads.active, resumable, downloadProblem: this.downloadProblem})
+            welcome: buildWelcome({advice: this.advice, download, resumable, downloadProblem: this.downloadProblem})
         });
     }
 
+    /** Keeps the last failure for the welcome. (Progress reaches the welcome through setStatus.) */
     private onDownloadChange(download: ActiveDownload | undefined) {
-        if (download != null && download.progress == null) {
-            // A new attempt: forget the last one's failure, and show this one's when it ends.
-            this.downloadProblem = undefined;
-            void download.outcome.then((outcome) => {
-                if (!outcome.ok && outcome.code !== "cancelled")
-                    this.downloadProblem = outcome.message;
-                void this.refreshWelcome();
-            });
-        }
-        void this.refreshWelcome();
+        if (download == null || download.progress != null)
+            return;
+        // A new attempt: forget the last one's failure, and show this one's when it ends.
+        this.downloadProblem = undefined;
+        void download.outcome.then((outcome) => {
+            if (!outcome.ok && outcome.code !== "cancelled")
+                this.downloadProblem = outcome.message;
+            void this.refreshWelcome();
+        });
     }
 
     private async onWelcomeAction(action: WelcomeAction, buildId: string | undefined) {

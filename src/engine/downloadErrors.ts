@@ -17,3 +17,8 @@ export class DownloadError extends Error {
         super(message);
     }
 }
+
+/** node-llama-cpp's InvalidGgufMagicError, which it does not export: the file does not start with "GGUF". */
+export function isNotGguf(error: unknown): boolean {
+    return error instanceof Error && /Invalid GGUF magic/i.test(error.message);
+}

@@ -19,7 +19,7 @@ import path from "node:path";
 import type * as NodeLlamaCpp from "node-llama-cpp";
 import {DISK_MARGIN_BYTES} from "../core/hardwareFit.ts";
 import {formatBytes} from "../core/units.ts";
-import {DownloadError} from "./downloadErrors.ts";
+import {DownloadError, isNotGguf} from "./downloadErrors.ts";
 import {probeRemoteFile} from "./probeRemoteFile.ts";
 
 export type DownloadModelRequest = {
@@ -303,9 +303,4 @@ class ProgressMeter {
         this.lastSent = now;
         this.send({phase: "verifying", doneBytes, totalBytes, resumedBytes: this.resumedBytes, bytesPerSecond: 0, secondsLeft: null});
     }
-}
-
-/** node-llama-cpp's InvalidGgufMagicError, which it does not export: the file does not start with "GGUF". */
-function isNotGguf(error: unknown): boolean {
-    return error instanceof Error && /Invalid GGUF magic/i.test(error.message);
 }

@@ -9,9 +9,9 @@ import os from "node:os";
 import type * as NodeLlamaCpp from "node-llama-cpp";
 import type {Llama} from "node-llama-cpp";
 import type {BuildNeeds, MachineFacts} from "../core/hardwareFit.ts";
-import {DownloadError} from "./downloadErrors.ts";
+import {DownloadError, isNotGguf} from "./downloadErrors.ts";
 import {measureNeeds} from "./measureNeeds.ts";
-import {networkReason} from "./probeRemoteFile.ts";
+import {hostOf, networkReason} from "./probeRemoteFile.ts";
 
 export type InspectModelRequest = {
     /** An http(s) URL or a path. */
@@ -67,17 +67,4 @@ async function freeDiskBytes(directory: string): Promise<number | null> {
     } catch {
         return null;
     }
-}
-
-function hostOf(url: string): string {
-    try {
-        return new URL(url).host;
-    } catch {
-        return url;
-    }
-}
-
-/** node-llama-cpp's InvalidGgufMagicError, which it does not export: the file does not start with "GGUF". */
-function isNotGguf(error: unknown): boolean {
-    return error instanceof Error && /Invalid GGUF magic/i.test(error.message);
 }

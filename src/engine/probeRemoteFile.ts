@@ -88,7 +88,8 @@ function sha256Header(value: string | null): string | undefined {
     return match?.[1]?.toLowerCase();
 }
 
-function hostOf(url: string): string {
+/** The host of a URL, for messages; the URL itself when it does not parse. */
+export function hostOf(url: string): string {
     try {
         return new URL(url).host;
     } catch {

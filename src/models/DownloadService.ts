@@ -4,8 +4,7 @@
  * the chat's welcome all listen to the same download. No `vscode` import.
  */
 import {randomUUID} from "node:crypto";
-import type {CatalogBuild} from "../core/modelCatalog.ts";
-import {downloadUrl} from "../core/modelCatalog.ts";
+import {downloadUrl, type CatalogBuild} from "../core/modelCatalog.ts";
 import {downloadErrorCodes, type DownloadErrorCode} from "../engine/downloadErrors.ts";
 import type {EngineProcess} from "../engine/EngineProcess.ts";
 import type {EngineEvent} from "../engine/protocol.ts";

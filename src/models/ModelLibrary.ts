@@ -52,10 +52,6 @@ export class ModelLibrary {
         return files.sort((a, b) => b.bytes - a.bytes);
     }
 
-    /** An interrupted download of `build`, if one is waiting to resume. */
-    public async partialOf(build: CatalogBuild): Promise<LibraryFile | undefined> {
-        return (await this.list()).find((file) => file.partial && file.fileName === build.fileName);
-    }
 
     /** Deletes a model and anything left of its downloads. */
     public async delete(fileName: string): Promise<void> {
@@ -63,11 +59,5 @@ export class ModelLibrary {
             throw new Error(`Not a file name in the model folder: ${fileName}`);
         await Promise.all([fileName, stagingFileName(fileName), partialFileName(fileName)]
             .map((name) => rm(path.join(this.directory, name), {force: true})));
-    }
-
-    /** Whether a path is inside the model folder (a downloaded model rather than the user's own file). */
-    public contains(filePath: string): boolean {
-        const relative = path.relative(this.directory, filePath);
-        return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
     }
 }
