@@ -2,7 +2,9 @@
 //  - dist/extension.js  the extension host code (CommonJS, as VS Code loads it);
 //  - dist/engine.mjs    the engine process (ESM, because node-llama-cpp is ESM-only
 //                       and is loaded there with a dynamic import());
-//  - dist/webview.js    the chat page (browser).
+//  - dist/webview.js    the chat page (browser);
+//  - dist/latexWorker.js the LaTeX worker thread (CommonJS): parses manuscripts
+//                       off the extension host's main thread.
 // node-llama-cpp stays external: it carries native binaries and must be loaded
 // from node_modules, and only ever by the engine process.
 import * as esbuild from "esbuild";
@@ -37,6 +39,14 @@ const builds = [
         format: "esm",
         target: "node20",
         external: ["node-llama-cpp"]
+    },
+    {
+        ...common,
+        entryPoints: ["src/latex/worker/main.ts"],
+        outfile: "dist/latexWorker.js",
+        platform: "node",
+        format: "cjs",
+        target: "node20"
     },
     {
         ...common,
