@@ -56,6 +56,11 @@ export class Config {
         return Math.max(0, this.raw.get<number>("model.unloadAfterMinutes", 15));
     }
 
+    /** The most disk space saved paper states (prompt states) may take, in bytes; 0 saves none. */
+    public get paperCacheBytes(): number {
+        return Math.max(0, this.raw.get<number>("chat.paperCacheMegabytes", 2048)) * 2 ** 20;
+    }
+
     public get systemPrompt(): string {
         return this.raw.get<string>("chat.systemPrompt", "");
     }

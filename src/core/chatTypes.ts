@@ -29,6 +29,24 @@ export type ChatTurn = {
      */
     reasoning: boolean;
     sampling: SamplingOptions;
+    /**
+     * Set when the conversation starts with a long document (a paper) that every
+     * later turn sends again: a backend may keep the model's evaluated state of
+     * that beginning, in memory or on disk, and reuse it instead of reading the
+     * document again. A backend without such a cache ignores it.
+     */
+    promptCache?: PromptCacheHint;
+};
+
+/** Which fixed beginning a conversation has (see `ChatTurn.promptCache`). */
+export type PromptCacheHint = {
+    /** Changes whenever the beginning's text changes: a hash of the document as sent. */
+    key: string;
+    /**
+     * Which document it is, stable across its edits (its root file's path), so the
+     * states kept for an older version can be dropped when `key` changes.
+     */
+    document: string;
 };
 
 /** Why generation stopped (node-llama-cpp's stop reasons). */
@@ -85,4 +103,9 @@ export interface ChatBackend {
      * stop reason is `"abort"` (or an error frame if nothing had started).
      */
     chat(turn: ChatTurn, onFrame: (frame: StreamFrame) => void, signal: AbortSignal): Promise<void>;
+    /**
+     * The tokens `text` takes with the model's tokenizer (loading the model if
+     * needed), or undefined when the backend cannot tell. Sizes the parts of a summary.
+     */
+    countTokens?(text: string, signal: AbortSignal): Promise<number | undefined>;
 }

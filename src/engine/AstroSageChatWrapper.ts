@@ -14,11 +14,12 @@ export const REASONING_SYSTEM_PROMPT = "detailed thinking on";
 
 export type AstroSageChatWrapperOptions = {
     /**
-     * The "Today Date" line of the Llama 3.1 system preamble.
+     * The "Today Date" line of the Llama 3.1 system preamble; a function is asked
+     * each time a prompt is rendered.
      *
      * Defaults to the current date.
      */
-    todayDate?: Date;
+    todayDate?: Date | (() => Date);
 };
 
 /**

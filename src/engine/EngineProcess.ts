@@ -35,7 +35,7 @@ type Pending = {
 };
 
 /** Events that end a request. */
-const finalEvents = new Set<EngineEvent["type"]>(["loaded", "done", "error", "unloaded", "status", "inspected", "downloaded"]);
+const finalEvents = new Set<EngineEvent["type"]>(["loaded", "done", "error", "unloaded", "status", "inspected", "downloaded", "tokenCount"]);
 
 export class EngineProcess {
     private child: ChildProcess | undefined;

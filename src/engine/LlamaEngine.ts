@@ -16,6 +16,7 @@ import {describeLoadError, EngineError} from "./engineErrors.ts";
 import {machineFacts} from "./inspectModel.ts";
 import type {LlamaRuntime} from "./LlamaRuntime.ts";
 import {measureNeeds} from "./measureNeeds.ts";
+import {PromptStateFiles} from "./PromptStateFiles.ts";
 
 type LoadRequest = Extract<EngineRequest, {type: "load"}>;
 type ChatRequest = Extract<EngineRequest, {type: "chat"}>;
@@ -25,6 +26,8 @@ type Loaded = {
     model: LlamaModel;
     context: LlamaContext;
     chat: LlamaChat;
+    /** The sequence's saved prompt states. */
+    states: PromptStateFiles;
 };
 
 export class LlamaEngine {
@@ -33,6 +36,8 @@ export class LlamaEngine {
     private readonly controllers = new Map<string, AbortController>();
     /** What the model being loaded needs here; names a build or context that fits if llama.cpp runs out of memory. */
     private measured: {needs: BuildNeeds; machine: MachineFacts} | undefined;
+    /** The preamble date of the turn being rendered, when the request names one. */
+    private turnDate: Date | undefined;
 
     public constructor(
         private readonly send: (event: EngineEvent) => void,
@@ -69,6 +74,14 @@ export class LlamaEngine {
         }
     }
 
+    public countTokens(request: Extract<EngineRequest, {type: "countTokens"}>) {
+        const loaded = this.loaded;
+        if (loaded == null)
+            this.send({type: "error", id: request.id, code: "noModel", message: "No model is loaded."});
+        else
+            this.send({type: "tokenCount", id: request.id, tokens: loaded.model.tokenize(request.text).length});
+    }
+
     public async unload(): Promise<void> {
         const loaded = this.loaded;
         this.loaded = undefined;
@@ -90,11 +103,14 @@ export class LlamaEngine {
 
         this.activeTurn = request.id;
         const controller = this.track(request.id);
+        // Every rendering of the conversation in this turn, saving its state included, shows this date.
+        this.turnDate = request.todayDate == null ? undefined : localNoon(request.todayDate);
         try {
             await this.generate(loaded, request, controller.signal);
         } catch (error) {
             this.send({type: "error", id: request.id, code: "internal", message: `Generation failed: ${errorText(error)}`});
         } finally {
+            this.turnDate = undefined;
             this.activeTurn = undefined;
             this.controllers.delete(request.id);
         }
@@ -102,15 +118,22 @@ export class LlamaEngine {
 
     private async generate(loaded: Loaded, request: ChatRequest, signal: AbortSignal) {
         const started = performance.now();
+        // Loading a saved state is part of the wait for the first token, so it is timed with it.
+        const statePlan = await loaded.states.beforeTurn(loaded.chat.sequence, request.id, request.state);
         const meterBefore = loaded.chat.sequence.tokenMeter.getState();
         const splitter = new ThoughtSplitter();
         let firstTokenAt: number | undefined;
         let generatedTokens = 0;
         const thinking = {tokens: 0, startedAt: 0, endedAt: 0};
+        /** The answer as the host keeps it and sends it back: its text, without thoughts. */
+        let answerText = "";
 
         const sendPieces = (pieces: ReturnType<ThoughtSplitter["push"]>) => {
-            for (const piece of pieces)
+            for (const piece of pieces) {
+                if (piece.kind === "text")
+                    answerText += piece.text;
                 this.send({type: piece.kind, id: request.id, text: piece.text});
+            }
         };
 
         let stopReason: NodeLlamaCpp.LlamaChatResponse["metadata"]["stopReason"] = "abort";
@@ -151,6 +174,10 @@ export class LlamaEngine {
 
         const ended = performance.now();
         const usage = loaded.chat.sequence.tokenMeter.diff(meterBefore);
+        // Saved before `done`, which ends the request. Once a token came, the whole prompt was
+        // evaluated: worth keeping even when the answer was stopped.
+        if (firstTokenAt != null)
+            await loaded.states.afterTurn(loaded.chat.sequence, request.id, statePlan, () => evaluateUpToNextQuestion(loaded, request, answerText));
         const decodeSeconds = firstTokenAt == null ? 0 : (ended - firstTokenAt) / 1000;
         this.send({
             type: "done",
@@ -170,7 +197,7 @@ export class LlamaEngine {
     }
 
     private async loadModel(request: LoadRequest, signal: AbortSignal): Promise<LoadedModel> {
-        await checkModelFile(request.modelPath);
+        const file = await checkModelFile(request.modelPath);
         const llamaCpp = await this.runtime.llamaCpp();
         const llama = await this.runtime.getLlama(request.gpu);
 
@@ -206,18 +233,20 @@ export class LlamaEngine {
             });
             const chat = new llamaCpp.LlamaChat({
                 contextSequence: context.getSequence(),
-                chatWrapper: createAstroSageChatWrapper(llamaCpp)
+                chatWrapper: createAstroSageChatWrapper(llamaCpp, {todayDate: () => this.turnDate ?? new Date()})
             });
             const name = fileInfo.metadata.general?.name ?? path.basename(request.modelPath, ".gguf");
             const info: LoadedModel = {
                 path: request.modelPath,
+                fileBytes: file.size,
+                fileModifiedMs: file.mtimeMs,
                 name,
                 contextSize: context.contextSize,
                 threads,
                 gpu: llama.gpu,
                 chatWrapper: chat.chatWrapper.wrapperName
             };
-            this.loaded = {info, model, context, chat};
+            this.loaded = {info, model, context, chat, states: new PromptStateFiles(this.send, context.contextSize)};
             return info;
         } catch (error) {
             await model.dispose();
@@ -289,6 +318,28 @@ export function buildHistory(request: Pick<ChatRequest, "messages" | "systemProm
     return history;
 }
 
+/**
+ * Before a state is saved: evaluates the conversation as the next turn will send
+ * it, up to where its question begins (the answer as the host keeps it, then the
+ * next user header), so a follow-up after a reload evaluates only its own words,
+ * as one in the same engine does. Skipped when the context is nearly full: making
+ * room would drop the conversation's beginning.
+ */
+async function evaluateUpToNextQuestion(loaded: Loaded, request: ChatRequest, answerText: string) {
+    if (loaded.chat.sequence.contextTokens.length + 256 > loaded.context.contextSize)
+        return;
+    const history = buildHistory({...request, messages: [...request.messages, {role: "assistant", text: answerText}]});
+    // In place of the answer buildHistory opens: the next question, not written yet.
+    history[history.length - 1] = {type: "user", text: ""};
+    await loaded.chat.loadChatAndCompleteUserMessage(history, {maxTokens: 0});
+}
+
+/** A `YYYY-MM-DD` date as a local time the preamble prints as that day in any time zone. */
+function localNoon(isoDate: string): Date {
+    const [year, month, day] = isoDate.split("-").map(Number) as [number, number, number];
+    return new Date(year, month - 1, day, 12);
+}
+
 async function checkModelFile(modelPath: string) {
     const stats = await stat(modelPath).catch(() => undefined);
     if (stats == null)
@@ -297,6 +348,7 @@ async function checkModelFile(modelPath: string) {
         throw new EngineError("modelNotFound", `${modelPath} is not a file. Choose or download a model with "AstroSage: Select Model…".`);
     if (stats.size === 0)
         throw new EngineError("invalidModel", `The model file ${modelPath} is empty. Download it again or choose another file.`);
+    return stats;
 }
 
 function errorText(error: unknown): string {

@@ -9,8 +9,10 @@ import {randomUUID} from "node:crypto";
 import path from "node:path";
 import {chatErrorCodes, type ChatBackend, type ChatErrorCode, type ChatTurn, type StreamFrame, type TurnStats} from "../core/chatTypes.ts";
 import type {ModelStatus} from "../core/ModelStatus.ts";
+import type {PromptStateCache, PromptStateSlot} from "../models/PromptStateCache.ts";
+import {REASONING_SYSTEM_PROMPT} from "./AstroSageChatWrapper.ts";
+import type {EngineEvent, EngineRequest, LoadedModel} from "./protocol.ts";
 import type {EngineProcess} from "./EngineProcess.ts";
-import type {EngineEvent, LoadedModel} from "./protocol.ts";
 
 /** The settings a loaded model depends on; a change means loading again. */
 export type LocalModelSettings = {
@@ -21,11 +23,23 @@ export type LocalModelSettings = {
 };
 
 type ErrorFrame = Extract<StreamFrame, {kind: "error"}>;
+type ChatRequest = Extract<EngineRequest, {type: "chat"}>;
 
 export type LocalEngineBackendOptions = {
     /** Unload the model after this long without a turn; 0 keeps it. Read after every turn. Defaults to never. */
     idleUnloadMs?: () => number;
+    /**
+     * Where turns with a `promptCache` keep the evaluated state of their
+     * conversation's beginning. Defaults to none: such turns reuse only what the
+     * engine's context still holds.
+     */
+    promptStates?: PromptStateCache;
+    /** Told what the engine did with a turn's saved prompt state. Defaults to nobody. */
+    onPromptState?: (event: PromptStateEvent) => void;
 };
+
+/** What the engine did with a turn's saved prompt state. */
+export type PromptStateEvent = Extract<EngineEvent, {type: "stateLoaded" | "stateRejected" | "stateSaved"}>;
 
 export class LocalEngineBackend implements ChatBackend {
     private loaded: {key: string; generation: number; model: LoadedModel} | undefined;
@@ -51,6 +65,21 @@ export class LocalEngineBackend implements ChatBackend {
         }
     }
 
+    /** Tokens of `text` with the model's tokenizer; undefined when no model loads (the turn then says why). */
+    public async countTokens(text: string, signal: AbortSignal): Promise<number | undefined> {
+        this.turnsRunning++;
+        this.cancelIdleUnload();
+        try {
+            if (await this.ensureLoaded(signal) != null || signal.aborted)
+                return undefined;
+            const answer = await this.engine.request({type: "countTokens", id: randomUUID(), text});
+            return answer.type === "tokenCount" ? answer.tokens : undefined;
+        } finally {
+            this.turnsRunning--;
+            this.scheduleIdleUnload();
+        }
+    }
+
     private async runTurn(turn: ChatTurn, onFrame: (frame: StreamFrame) => void, signal: AbortSignal): Promise<void> {
         const loadError = await this.ensureLoaded(signal);
         if (loadError != null) {
@@ -64,12 +93,18 @@ export class LocalEngineBackend implements ChatBackend {
         }
 
         const id = randomUUID();
+        const slot = await this.promptStateSlot(turn, model);
         const onAbort = () => this.engine.abort(id);
         signal.addEventListener("abort", onAbort);
         this.onStatus({state: "generating", name: model.name, device: deviceName(model)});
+        const recording: Promise<void>[] = [];
         try {
             const rate = new RateMeter();
-            const final = await this.engine.request({type: "chat", id, ...turn}, (event) => {
+            const final = await this.engine.request({type: "chat", id, ...chatFields(turn, slot)}, (event) => {
+                if (event.type === "stateLoaded" || event.type === "stateRejected" || event.type === "stateSaved") {
+                    recording.push(this.recordPromptState(event, slot));
+                    return;
+                }
                 if (event.type !== "text" && event.type !== "thought")
                     return;
                 onFrame({kind: event.type, text: event.text});
@@ -77,6 +112,9 @@ export class LocalEngineBackend implements ChatBackend {
                 if (tokensPerSecond != null)
                     this.onStatus({state: "generating", name: model.name, device: deviceName(model), tokensPerSecond});
             });
+            // The record of a state saved in this turn is written before the turn ends,
+            // so the next turn finds it.
+            await Promise.all(recording);
             const frame = finalFrame(final);
             onFrame(frame);
             if (frame.kind === "done")
@@ -90,6 +128,32 @@ export class LocalEngineBackend implements ChatBackend {
         } finally {
             signal.removeEventListener("abort", onAbort);
         }
+    }
+
+    /** The saved prompt state for a turn that starts with a long document, when there is a place to keep it. */
+    private async promptStateSlot(turn: ChatTurn, model: LoadedModel): Promise<PromptStateSlot | undefined> {
+        const cache = this.options.promptStates;
+        if (turn.promptCache == null || cache == null)
+            return undefined;
+        return cache.slotFor({
+            ...turn.promptCache,
+            model: {path: model.path, bytes: model.fileBytes, modifiedMs: model.fileModifiedMs},
+            contextSize: model.contextSize,
+            promptFormat: model.chatWrapper,
+            systemPrompt: turn.reasoning ? REASONING_SYSTEM_PROMPT : turn.systemPrompt
+        });
+    }
+
+    /** Keeps the cache's record in step with what the engine did with the turn's state file. */
+    private async recordPromptState(event: PromptStateEvent, slot: PromptStateSlot | undefined): Promise<void> {
+        this.options.onPromptState?.(event);
+        const cache = this.options.promptStates;
+        if (slot == null || cache == null)
+            return;
+        if (event.type === "stateSaved")
+            await cache.recordSaved(slot, event.saved);
+        else if (event.type === "stateRejected")
+            await cache.forget(slot);
     }
 
     /** Loads the configured model now, unless it is already loaded. Resolves with an error frame on failure. */
@@ -196,6 +260,14 @@ export class LocalEngineBackend implements ChatBackend {
 }
 
 type FinalFrame = Extract<StreamFrame, {kind: "done" | "error"}>;
+
+/** A chat request's fields for a turn: the turn without its hint, and the state file the cache chose for it. */
+function chatFields(turn: ChatTurn, slot: PromptStateSlot | undefined): Omit<ChatRequest, "type" | "id"> {
+    const {promptCache: _hint, ...fields} = turn;
+    if (slot == null)
+        return fields;
+    return {...fields, todayDate: slot.todayDate, state: {path: slot.path, ...(slot.saved == null ? {} : {saved: slot.saved})}};
+}
 
 function finalFrame(event: EngineEvent): FinalFrame {
     if (event.type === "done")

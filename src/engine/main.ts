@@ -29,6 +29,7 @@ async function handle(request: EngineRequest) {
             await engine.unload();
             return send({type: "unloaded", id: request.id});
         case "status": return send({type: "status", id: request.id, model: engine.model});
+        case "countTokens": return engine.countTokens(request);
         case "inspect": return modelFiles.inspect(request);
         case "download": return modelFiles.download(request);
     }

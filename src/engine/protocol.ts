@@ -14,6 +14,17 @@ const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const nonNegative = v.pipe(v.number(), v.minValue(0));
 const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const uint32 = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff_ffff));
+
+/** What a saved prompt state file held when the engine wrote it: checked before the file is loaded again. */
+export const savedPromptStateSchema = v.object({
+    bytes: count,
+    /** Context tokens the state holds. */
+    tokens: count,
+    /** CRC-32 of the whole file. */
+    crc32: uint32
+});
+export type SavedPromptState = v.InferOutput<typeof savedPromptStateSchema>;
 
 /** Every error code an engine request can end with: a chat turn's, or a model file's. */
 export const engineErrorCodes = [...chatErrorCodes, ...downloadErrorCodes] as const;
@@ -48,7 +59,27 @@ export const engineRequestSchema = v.variant("type", [
         messages: v.pipe(v.array(chatMessageSchema), v.minLength(1)),
         systemPrompt: v.string(),
         reasoning: v.boolean(),
-        sampling: samplingSchema
+        sampling: samplingSchema,
+        /**
+         * The "Today Date" of the Llama 3.1 preamble, `YYYY-MM-DD`. A saved prompt state
+         * was evaluated with a date, and a turn that reuses it must render the same one.
+         * Defaults to the engine's today.
+         */
+        todayDate: v.optional(v.pipe(v.string(), v.isoDate())),
+        /**
+         * A file for the evaluated state of this conversation's beginning (a long
+         * document), so that a later turn, in this engine process or a later one,
+         * evaluates only what follows it. Unless the context sequence already holds this
+         * state, the engine loads the file before generating (`stateLoaded`) when `saved`
+         * says what it must hold and it still does; otherwise it deletes it
+         * (`stateRejected`). After a turn that did not start from the file, the engine
+         * writes it under a temporary name and renames it into place (`stateSaved`).
+         */
+        state: v.optional(v.object({
+            path: v.pipe(v.string(), v.minLength(1)),
+            /** What the file held when it was saved, from its `stateSaved`; absent while none is saved. */
+            saved: v.optional(savedPromptStateSchema)
+        }))
     }),
     /** Stop the request `target` (a chat turn or a load); it then ends with its usual final event. */
     v.object({type: v.literal("abort"), id: requestId, target: requestId}),
@@ -56,6 +87,11 @@ export const engineRequestSchema = v.variant("type", [
     v.object({type: v.literal("unload"), id: requestId}),
     /** Ask what is loaded. Answered by `status`. */
     v.object({type: v.literal("status"), id: requestId}),
+    /**
+     * Count the tokens of `text` with the loaded model's tokenizer (a summary's parts
+     * are sized with it). Answered by `tokenCount`, or `error` with `noModel`.
+     */
+    v.object({type: v.literal("countTokens"), id: requestId, text: v.pipe(v.string(), v.maxLength(1_000_000))}),
     /**
      * Read a model's GGUF header (from an http(s) URL, with ranged requests, or a file)
      * and estimate what it needs on this machine. Answered by `inspected` or `error`.
@@ -103,6 +139,9 @@ export const statsSchema = v.object({
 
 const loadedModelSchema = v.object({
     path: v.string(),
+    /** The file's size and modification time when it was loaded: with `path`, which file this model is. */
+    fileBytes: count,
+    fileModifiedMs: nonNegative,
     /** The model's name from its GGUF metadata, or the file name. */
     name: v.string(),
     contextSize: count,
@@ -144,12 +183,20 @@ export const engineEventSchema = v.variant("type", [
     v.object({type: v.literal("text"), id: requestId, text: v.string()}),
     /** A piece of the reasoning of chat request `id`. */
     v.object({type: v.literal("thought"), id: requestId, text: v.string()}),
+    /** Chat request `id` starts from its saved state file: only what follows the state's `tokens` is evaluated. */
+    v.object({type: v.literal("stateLoaded"), id: requestId, bytes: count, tokens: count, ms: nonNegative}),
+    /** The state file of chat request `id` could not be used (`reason`) and was deleted; the whole prompt is evaluated. */
+    v.object({type: v.literal("stateRejected"), id: requestId, reason: v.string()}),
+    /** The sequence's state after chat request `id` is saved to its state file, before its `done`. */
+    v.object({type: v.literal("stateSaved"), id: requestId, saved: savedPromptStateSchema, ms: nonNegative}),
     /** Chat request `id` finished (also after an abort, with stop reason `"abort"`). */
     v.object({type: v.literal("done"), id: requestId, stats: statsSchema}),
     /** Request `id` failed; `code` says why in a way the host can act on. */
     v.object({type: v.literal("error"), id: requestId, code: v.picklist(engineErrorCodes), message: v.string()}),
     /** The model is unloaded (request `id`). */
     v.object({type: v.literal("unloaded"), id: requestId}),
+    /** Answer to a countTokens request. */
+    v.object({type: v.literal("tokenCount"), id: requestId, tokens: count}),
     /** Answer to a status request: the loaded model, if any. */
     v.object({type: v.literal("status"), id: requestId, model: v.nullable(loadedModelSchema)}),
     /** What the model of inspect request `id` needs, and what this machine has. */

@@ -4,6 +4,7 @@
  * does not match is reported with the reason, never trusted.
  */
 import * as v from "valibot";
+import type {PromptCacheHint} from "../../core/chatTypes.ts";
 import {shownMessageSchema, type ShownMessage} from "../webviewProtocol.ts";
 
 /** A conversation as it is saved: plain data, so the store needs nothing from the class that runs a chat. */
@@ -16,6 +17,8 @@ export type StoredConversation = {
     /** An ISO 8601 timestamp; the list of chats is sorted by it, newest first. */
     updatedAt: string;
     messages: ShownMessage[];
+    /** Set when the conversation starts with a document whose evaluated state may be kept (files before it have none). */
+    promptCache?: PromptCacheHint;
 };
 
 /** What the list of saved chats shows for one conversation. */
@@ -39,7 +42,12 @@ const conversationFileSchema = v.object({
     title: v.string(),
     createdAt: timestamp,
     updatedAt: timestamp,
-    messages: v.array(shownMessageSchema)
+    messages: v.array(shownMessageSchema),
+    // Optional, so files written before it are read as they are, and older versions ignore it.
+    promptCache: v.optional(v.object({
+        key: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+        document: v.pipe(v.string(), v.minLength(1), v.maxLength(4096))
+    }))
 });
 
 /** The text of a conversation's file. Throws if the conversation could not be read back, so a bad file is never written. */
@@ -51,7 +59,8 @@ export function formatConversationFile(conversation: StoredConversation): string
         title: conversation.title,
         createdAt: conversation.createdAt,
         updatedAt: conversation.updatedAt,
-        messages: conversation.messages
+        messages: conversation.messages,
+        ...(conversation.promptCache == null ? {} : {promptCache: conversation.promptCache})
     };
     const checked = v.safeParse(conversationFileSchema, file);
     if (!checked.success)
@@ -79,10 +88,10 @@ export function parseConversationFile(text: string, expectedId: string): {conver
     const checked = v.safeParse(conversationFileSchema, data);
     if (!checked.success)
         return {problem: `not a valid conversation: ${firstIssue(checked.issues)}`};
-    const {id, title, createdAt, updatedAt, messages} = checked.output;
+    const {id, title, createdAt, updatedAt, messages, promptCache} = checked.output;
     if (id !== expectedId)
         return {problem: `holds conversation ${JSON.stringify(id)}, not the one its name says`};
-    return {conversation: {id, title, createdAt, updatedAt, messages}};
+    return {conversation: {id, title, createdAt, updatedAt, messages, ...(promptCache == null ? {} : {promptCache})}};
 }
 
 /** The list entry for a conversation. */
