@@ -10,9 +10,11 @@ import {Config} from "./config.ts";
 import type {ModelStatus} from "./core/ModelStatus.ts";
 import {EngineProcess} from "./engine/EngineProcess.ts";
 import {LocalEngineBackend} from "./engine/LocalEngineBackend.ts";
+import {LatexService} from "./latex/LatexService.ts";
 import {DownloadService, type ActiveDownload} from "./models/DownloadService.ts";
 import {ModelAdvisor} from "./models/ModelAdvisor.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
+import {PromptStateCache} from "./models/PromptStateCache.ts";
 import {describeDownloadProgress} from "./models/describeDownload.ts";
 import {ModelStatusBarItem} from "./status/ModelStatusBarItem.ts";
 
@@ -27,6 +29,10 @@ export class AstroSageContext implements vscode.Disposable {
     public readonly library: ModelLibrary;
     public readonly advisor: ModelAdvisor;
     public readonly downloads: DownloadService;
+    /** Papers' evaluated states, saved so reopening a paper does not read it again. */
+    public readonly promptStates: PromptStateCache;
+    /** Reads LaTeX manuscripts in a worker thread. */
+    public readonly latex: LatexService;
     private readonly statusBar: ModelStatusBarItem;
     /** What the model is doing; a download in progress is shown over it. */
     private modelStatus: ModelStatus = {state: "noModel"};
@@ -41,8 +47,13 @@ export class AstroSageContext implements vscode.Disposable {
             onCrash: (info) => this.onEngineCrash(info)
         });
         this.register({dispose: () => void this.engine.dispose()});
+        this.promptStates = new PromptStateCache(vscode.Uri.joinPath(extension.globalStorageUri, "prompt-states").fsPath, {
+            maxBytes: () => this.config.paperCacheBytes,
+            log: this.log
+        });
         this.backend = new LocalEngineBackend(this.engine, () => this.config.localModel, (status) => this.onStatus(status), {
-            idleUnloadMs: () => this.config.unloadAfterMinutes * 60_000
+            idleUnloadMs: () => this.config.unloadAfterMinutes * 60_000,
+            promptStates: this.promptStates
         });
         this.library = new ModelLibrary(vscode.Uri.joinPath(extension.globalStorageUri, "models").fsPath);
         this.advisor = new ModelAdvisor(this.engine, () => ({
@@ -53,6 +64,7 @@ export class AstroSageContext implements vscode.Disposable {
         }));
         this.downloads = new DownloadService(this.engine, () => ({baseUrl: this.config.downloadBaseUrl, directory: this.library.directory}));
         this.register({dispose: this.downloads.onChange((download) => this.onDownloadChange(download))});
+        this.latex = this.register(new LatexService({workerPath: vscode.Uri.joinPath(extension.extensionUri, "dist", "latexWorker.js").fsPath}));
         this.store = new ConversationStore(vscode.Uri.joinPath(extension.globalStorageUri, "conversations").fsPath);
         this.chatView = this.register(new ChatViewProvider({
             extensionUri: extension.extensionUri,

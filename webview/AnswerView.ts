@@ -19,7 +19,8 @@ export class AnswerView {
     private thoughtEnded = false;
 
     /** `onRender` runs after each change on screen (the renderers draw at animation frames). */
-    public constructor(private readonly display: ReasoningDisplay, onRender?: () => void) {
+    /** `macros`: a manuscript's `\newcommand`s, for an answer about one. */
+    public constructor(private readonly display: ReasoningDisplay, onRender?: () => void, macros?: Readonly<Record<string, string>>) {
         this.thought = new ThoughtSection(document, {onRender, display});
         this.root.setAttribute("aria-label", "AstroSage's answer");
         this.thought.element.hidden = true;
@@ -29,13 +30,13 @@ export class AnswerView {
         actions.append(iconButton("copy", "Copy answer", "copy-answer"), iconButton("refresh", "Regenerate answer", "regenerate"));
         footer.append(this.stats, actions);
         this.root.append(this.thought.element, body, footer);
-        this.answer = new StreamingRenderer(body, {onRender});
+        this.answer = new StreamingRenderer(body, {onRender, ...(macros == null ? {} : {macros})});
         this.root.classList.add("streaming");
     }
 
     /** Shows a saved answer at once. */
     public static restore(message: ShownMessage, display: ReasoningDisplay, onRender?: () => void): AnswerView {
-        const view = new AnswerView(display, onRender);
+        const view = new AnswerView(display, onRender, message.macros);
         view.appendThought(message.thought);
         view.appendText(message.text);
         if (message.stats != null)

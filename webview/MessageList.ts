@@ -21,6 +21,11 @@ export class MessageList {
 
     public constructor(private readonly reasoningOn: () => boolean, private readonly onTurnEnded: () => void) {
         this.root.addEventListener("click", (event) => this.onClick(event));
+        // Source links are buttons for the keyboard too.
+        this.root.addEventListener("keydown", (event) => {
+            if ((event.key === "Enter" || event.key === " ") && (event.target as Element | null)?.matches("a[data-source-file]"))
+                this.onClick(event as unknown as MouseEvent);
+        });
         // Growth alone fires no scroll event, so this only changes when the user (or scrollToEnd) scrolls.
         this.root.addEventListener("scroll", () => {
             this.following = this.isAtEnd();
@@ -42,13 +47,13 @@ export class MessageList {
     }
 
     /** A turn started: the user's message (unless regenerating) and an empty answer. */
-    public startTurn(requestId: string, prompt: string | null, context: string | undefined) {
+    public startTurn(requestId: string, prompt: string | null, context: string | undefined, macros?: Record<string, string>) {
         this.root.classList.remove("empty");
         if (prompt == null)
             this.lastAnswer?.root.remove();
         else
             this.addUser(prompt, context);
-        const view = new AnswerView(this.display, this.follow);
+        const view = new AnswerView(this.display, this.follow, macros);
         this.addAnswer(view);
         this.streaming = {requestId, view};
         this.scrollToEnd();
@@ -94,6 +99,12 @@ export class MessageList {
 
     private onClick(event: MouseEvent) {
         const target = event.target as Element | null;
+        const source = target?.closest<HTMLElement>("a[data-source-file]");
+        if (source != null) {
+            event.preventDefault();
+            post({type: "openSource", file: source.dataset.sourceFile ?? "", line: Number(source.dataset.sourceLine)});
+            return;
+        }
         const link = target?.closest("a[href]");
         if (link != null) {
             event.preventDefault();

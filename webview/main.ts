@@ -40,7 +40,7 @@ onHostMessage((message) => {
             composer.setGenerating(message.generating);
             return;
         case "turnStarted":
-            messages.startTurn(message.requestId, message.prompt, message.context);
+            messages.startTurn(message.requestId, message.prompt, message.context, message.macros);
             composer.setGenerating(true);
             return;
         case "frame":

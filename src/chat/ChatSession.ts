@@ -6,7 +6,7 @@
 import {randomUUID} from "node:crypto";
 import type {ChatBackend, SamplingOptions, StreamFrame} from "../core/chatTypes.ts";
 import {Conversation, type Attachment, type StoredConversation} from "./Conversation.ts";
-import type {HostMessage} from "./webviewProtocol.ts";
+import {macrosForPage, type HostMessage} from "./webviewProtocol.ts";
 
 /** Where conversations are saved; the extension's store writes them to its global storage. */
 export type ConversationSaver = {
@@ -23,6 +23,14 @@ export type ChatSessionOptions = {
     onError?: (frame: Extract<StreamFrame, {kind: "error"}>) => void;
     onGeneratingChange?: (generating: boolean) => void;
     log: {error(message: string): void};
+};
+
+export type AskOptions = {
+    reasoning: boolean;
+    attachment?: Attachment;
+    /** Answers this turn instead of the session's backend. */
+    backend?: ChatBackend;
+    macros?: Record<string, string>;
 };
 
 export class ChatSession {
@@ -44,12 +52,17 @@ export class ChatSession {
         this.options.post({type: "conversation", title: this.current.title, messages: [...this.current.shown], generating: this.generating});
     }
 
-    /** Asks a question; resolves when the answer has ended. */
-    public async ask(prompt: string, options: {reasoning: boolean; attachment?: Attachment}): Promise<void> {
+    /**
+     * Asks a question; resolves when the answer has ended. A command that composes
+     * its answer from several model turns (Summarize) passes its own `backend`;
+     * `macros` render the answer's math with a manuscript's `\newcommand`s.
+     */
+    public async ask(prompt: string, options: AskOptions): Promise<void> {
         if (this.turn != null)
             throw new Error("AstroSage is still answering. Stop it first, or wait for the answer.");
-        this.current.startTurn(prompt, options.attachment);
-        await this.run(prompt, options.attachment?.label, options.reasoning);
+        const macros = options.macros == null ? undefined : macrosForPage(options.macros);
+        this.current.startTurn(prompt, options.attachment, macros);
+        await this.run(prompt, options.attachment?.label, options.reasoning, options.backend, macros);
     }
 
     /** Generates the last answer again. */
@@ -80,15 +93,17 @@ export class ChatSession {
         this.show();
     }
 
-    private async run(prompt: string | null, context: string | undefined, reasoning: boolean) {
-        const {backend, post, turnSettings, log} = this.options;
+    private async run(prompt: string | null, context: string | undefined, reasoning: boolean, turnBackend?: ChatBackend, macros?: Record<string, string>) {
+        const {post, turnSettings, log} = this.options;
+        const backend = turnBackend ?? this.options.backend;
         const conversation = this.current;
         const id = randomUUID();
         const controller = new AbortController();
         let finished!: () => void;
         this.turn = {id, controller, done: new Promise((resolve) => finished = resolve)};
         this.options.onGeneratingChange?.(true);
-        post({type: "turnStarted", requestId: id, prompt, ...(context == null ? {} : {context})});
+        macros ??= conversation.shown.at(-1)?.macros;
+        post({type: "turnStarted", requestId: id, prompt, ...(context == null ? {} : {context}), ...(macros == null ? {} : {macros})});
         void this.save(conversation);
 
         const onFrame = (frame: StreamFrame) => {
@@ -99,7 +114,7 @@ export class ChatSession {
         };
         try {
             const {systemPrompt, sampling} = turnSettings();
-            await backend.chat({messages: conversation.toModelMessages(), systemPrompt, reasoning, sampling}, onFrame, controller.signal);
+            await backend.chat({messages: conversation.toModelMessages(), systemPrompt, reasoning, sampling, promptCache: conversation.promptCache}, onFrame, controller.signal);
         } catch (error) {
             log.error(`Chat turn failed: ${String(error)}`);
             onFrame({kind: "error", code: "internal", message: `The answer failed: ${error instanceof Error ? error.message : String(error)}`});

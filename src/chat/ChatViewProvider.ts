@@ -14,7 +14,8 @@ import type {CatalogAdvice, ModelAdvisor} from "../models/ModelAdvisor.ts";
 import type {ModelLibrary} from "../models/ModelLibrary.ts";
 import {buildWelcome} from "./buildWelcome.ts";
 import {chatHtml} from "./chatHtml.ts";
-import {ChatSession, type ConversationSaver} from "./ChatSession.ts";
+import {ChatSession, type AskOptions, type ConversationSaver} from "./ChatSession.ts";
+import type {Attachment} from "./Conversation.ts";
 import {parseViewMessage, type HostMessage, type NoticeAction, type ViewMessage, type WelcomeAction} from "./webviewProtocol.ts";
 
 export type ChatViewDependencies = {
@@ -39,6 +40,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     /** The catalog advice once known (it is computed when the welcome is first shown). */
     private advice: CatalogAdvice | undefined;
     private adviceRequested = false;
+    /** Files of manuscripts read in this window, which source links may open. */
+    private readonly sourceFiles = new Set<string>();
+    /** Resolves when the page has loaded and said "ready"; a new page starts a new wait. */
+    private pageReady!: Promise<void>;
+    private markPageReady!: () => void;
     /** The last failed download's message, shown in the welcome until the next attempt. */
     private downloadProblem: string | undefined;
 
@@ -52,6 +58,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
             onGeneratingChange: (generating) => void vscode.commands.executeCommand("setContext", "astrosage.generating", generating),
             log: deps.log
         });
+        this.expectPage();
         this.selection = new SelectionTracker((selection) => this.post({type: "selection", selection}));
         const stopWatchingDownloads = deps.downloads.onChange((download) => this.onDownloadChange(download));
         this.disposables.push({dispose: stopWatchingDownloads});
@@ -63,6 +70,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
     public resolveWebviewView(view: vscode.WebviewView): void {
         this.view = view;
+        this.expectPage();
         const {extensionUri} = this.deps;
         view.webview.options = {
             enableScripts: true,
@@ -73,8 +81,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.disposables.push(
             view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
             view.onDidDispose(() => {
-                if (this.view === view)
+                if (this.view === view) {
                     this.view = undefined;
+                    this.expectPage();
+                }
             })
         );
     }
@@ -100,6 +110,45 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.post({type: "focusPrompt"});
     }
 
+    /**
+     * Whether a command may start a new chat: when an answer is being written, the
+     * user chooses to stop it (it stays in its chat) or to keep it.
+     */
+    public async readyForNewChat(action: string): Promise<boolean> {
+        if (!this.session.generating)
+            return true;
+        const stop = `Stop and ${action}`;
+        const choice = await vscode.window.showWarningMessage(
+            `AstroSage is still answering. Stop that answer and ${action.toLowerCase()} in a new chat? (What it has written stays in its chat, under Open Past Chat.)`,
+            stop
+        );
+        if (choice !== stop)
+            return false;
+        await this.session.stop();
+        return true;
+    }
+
+    /**
+     * Starts a new chat with a prompt from a command (Explain Code, Summarize…): shows
+     * the view and streams the answer there. Resolves when the answer has ended.
+     */
+    public async askInNewChat(prompt: string, attachment?: Attachment, options: Omit<AskOptions, "reasoning" | "attachment"> = {}): Promise<void> {
+        await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+        // A page that is still loading would miss the turn's start and then ignore its frames.
+        await Promise.race([this.pageReady, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (this.session.generating)
+            throw new Error("AstroSage is still answering. Stop it first, or wait for the answer.");
+        await this.session.startNew();
+        // The command's text goes with this question; the editor's selection is not sent again with follow-ups.
+        if (attachment != null)
+            this.selection.dismiss();
+        await this.session.ask(prompt, {reasoning: this.deps.config.reasoning, attachment, ...options});
+    }
+
+    private expectPage() {
+        this.pageReady = new Promise((resolve) => this.markPageReady = resolve);
+    }
+
     public dispose() {
         void this.session.stop();
         for (const disposable of this.disposables)
@@ -121,6 +170,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private async handle(message: ViewMessage) {
         switch (message.type) {
             case "ready":
+                this.markPageReady();
                 this.session.show();
                 this.postSettings();
                 this.setStatus(this.status);
@@ -143,6 +193,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
                 return this.onWelcomeAction(message.action, message.buildId);
             case "openLink":
                 return this.openLink(message.href);
+            case "openSource":
+                return this.openSource(message.file, message.line);
             case "copy":
                 await vscode.env.clipboard.writeText(message.text);
                 void vscode.window.setStatusBarMessage("Copied", 2000);
@@ -166,6 +218,39 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
             return;
         }
         await vscode.env.openExternal(vscode.Uri.parse(url.href, true));
+    }
+
+    /**
+     * Opens a manuscript's file at a line, from a summary's link. Only a file of a
+     * manuscript read in this window, or one in the workspace: the link is in
+     * model-visible text, and a page must not open arbitrary files.
+     */
+    private async openSource(file: string, line: number) {
+        const uri = vscode.Uri.file(file);
+        if (!this.sourceFiles.has(file) && vscode.workspace.getWorkspaceFolder(uri) == null) {
+            this.deps.log.warn(`Not opening ${file} from a link: it is not part of a manuscript read here or of the workspace.`);
+            void vscode.window.showWarningMessage(`${file} is not part of this workspace; open it yourself if you trust the link.`);
+            return;
+        }
+        let document: vscode.TextDocument;
+        try {
+            document = await vscode.workspace.openTextDocument(uri);
+        } catch (error) {
+            this.deps.log.warn(`Opening ${file} failed: ${String(error)}`);
+            void vscode.window.showErrorMessage(`${file} could not be opened; it may have been moved or deleted.`);
+            return;
+        }
+        const position = new vscode.Position(Math.min(line, document.lineCount) - 1, 0);
+        await vscode.window.showTextDocument(document, {
+            viewColumn: vscode.ViewColumn.One,
+            selection: new vscode.Range(position, position)
+        });
+    }
+
+    /** Lets summary links open these files (a manuscript's, read by a command). */
+    public allowSourceFiles(files: Iterable<string>) {
+        for (const file of files)
+            this.sourceFiles.add(file);
     }
 
     /**

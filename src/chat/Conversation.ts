@@ -4,9 +4,10 @@
  * answer ended. It lives in the extension host, so it outlives engine crashes
  * and webview reloads, and it is saved after every turn.
  */
-import {randomUUID} from "node:crypto";
-import type {ChatMessage, StreamFrame} from "../core/chatTypes.ts";
+import {createHash, randomUUID} from "node:crypto";
+import type {ChatMessage, PromptCacheHint, StreamFrame} from "../core/chatTypes.ts";
 import type {StoredConversation} from "./store/storedConversation.ts";
+import {withoutSourceLinks} from "../core/sourceLinks.ts";
 import {titleFromPrompt} from "./store/titleFromPrompt.ts";
 import type {ShownMessage} from "./webviewProtocol.ts";
 
@@ -18,6 +19,13 @@ export type Attachment = {
     label: string;
     /** What the model receives before the prompt. */
     text: string;
+    /**
+     * Set when the text is a document the conversation is about (a paper): a
+     * stable id for it, such as its root file's path. Sent with the first prompt,
+     * it is the conversation's fixed beginning, whose evaluated state a backend may
+     * keep and reuse on every later turn (`ChatTurn.promptCache`).
+     */
+    document?: string;
 };
 
 export class Conversation {
@@ -25,12 +33,19 @@ export class Conversation {
     public readonly createdAt: string;
     private updated: string;
     private readonly messages: ShownMessage[];
+    private cacheHint: PromptCacheHint | undefined;
 
     public constructor(stored?: StoredConversation) {
         this.id = stored?.id ?? randomUUID();
         this.createdAt = stored?.createdAt ?? new Date().toISOString();
         this.updated = stored?.updatedAt ?? this.createdAt;
         this.messages = stored?.messages.map((message) => ({...message})) ?? [];
+        this.cacheHint = stored?.promptCache == null ? undefined : {...stored.promptCache};
+    }
+
+    /** Set when the conversation starts with a document (see `Attachment.document`); sent with every turn. */
+    public get promptCache(): PromptCacheHint | undefined {
+        return this.cacheHint;
     }
 
     /** Titled from the first prompt; "New chat" until there is one. */
@@ -52,15 +67,17 @@ export class Conversation {
         return this.messages.findLast((message) => message.role === "user");
     }
 
-    /** Adds the user's prompt and an empty answer that frames fill in. */
-    public startTurn(prompt: string, attachment?: Attachment) {
+    /** Adds the user's prompt and an empty answer that frames fill in (rendered with `macros`, for an answer about a manuscript). */
+    public startTurn(prompt: string, attachment?: Attachment, macros?: Record<string, string>) {
+        if (this.messages.length === 0 && attachment?.document != null)
+            this.cacheHint = {key: createHash("sha256").update(attachment.text).digest("hex"), document: attachment.document};
         this.messages.push({
             role: "user",
             text: prompt,
             thought: "",
             ...(attachment == null ? {} : {context: attachment.label, attachment: attachment.text})
         });
-        this.messages.push({role: "assistant", text: "", thought: ""});
+        this.messages.push({role: "assistant", text: "", thought: "", ...(macros == null ? {} : {macros})});
         this.touch();
     }
 
@@ -68,7 +85,8 @@ export class Conversation {
     public restartLastAnswer(): boolean {
         if (this.messages.at(-1)?.role !== "assistant")
             return false;
-        this.messages[this.messages.length - 1] = {role: "assistant", text: "", thought: ""};
+        const {macros} = this.messages.at(-1)!;
+        this.messages[this.messages.length - 1] = {role: "assistant", text: "", thought: "", ...(macros == null ? {} : {macros})};
         this.touch();
         return true;
     }
@@ -104,14 +122,23 @@ export class Conversation {
             }
             if (message.role === "assistant" && message.text === "" && i === this.messages.length - 1)
                 continue; // the answer being generated
-            const text = message.attachment == null ? message.text : `${message.attachment}\n\n${message.text}`;
+            // Links back to the sources are for the reader; the model gets their words only.
+            const shown = message.role === "assistant" ? withoutSourceLinks(message.text) : message.text;
+            const text = message.attachment == null ? shown : `${message.attachment}\n\n${shown}`;
             result.push({role: message.role, text});
         }
         return result;
     }
 
     public toStored(): StoredConversation {
-        return {id: this.id, title: this.title, createdAt: this.createdAt, updatedAt: this.updated, messages: this.messages.map((message) => ({...message}))};
+        return {
+            id: this.id,
+            title: this.title,
+            createdAt: this.createdAt,
+            updatedAt: this.updated,
+            messages: this.messages.map((message) => ({...message})),
+            ...(this.cacheHint == null ? {} : {promptCache: {...this.cacheHint}})
+        };
     }
 
     private touch() {

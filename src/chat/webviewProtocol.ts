@@ -17,6 +17,24 @@ const frameSchema = v.variant("kind", [
     v.object({kind: v.literal("error"), code: v.picklist(chatErrorCodes), message: v.string()})
 ]);
 
+/** LaTeX macros for KaTeX: name with its backslash → replacement. Bounded: they come from a manuscript. */
+const macroName = /^\\[A-Za-z@]{1,63}$/;
+const MACRO_BODY_LIMIT = 4000;
+const MACRO_COUNT_LIMIT = 2000;
+const macrosSchema = v.pipe(
+    v.record(v.pipe(v.string(), v.regex(macroName)), v.pipe(v.string(), v.maxLength(MACRO_BODY_LIMIT))),
+    v.check((macros) => Object.keys(macros).length <= MACRO_COUNT_LIMIT, "too many macros")
+);
+
+/**
+ * The macros the page accepts: a manuscript's odd definitions (an unusual name, a
+ * huge body) are left out rather than making the whole message invalid.
+ */
+export function macrosForPage(macros: Readonly<Record<string, string>>): Record<string, string> {
+    const kept = Object.entries(macros).filter(([name, body]) => macroName.test(name) && body.length <= MACRO_BODY_LIMIT);
+    return Object.fromEntries(kept.slice(0, MACRO_COUNT_LIMIT));
+}
+
 /** A message of the conversation as the page shows it. */
 export const shownMessageSchema = v.object({
     role: v.picklist(["user", "assistant"]),
@@ -29,7 +47,9 @@ export const shownMessageSchema = v.object({
     /** Set once the answer finished. */
     stats: v.optional(statsSchema),
     /** Set when the answer failed; the partial text is kept. */
-    error: v.optional(v.string())
+    error: v.optional(v.string()),
+    /** For an answer about a manuscript: its `\newcommand`s, for KaTeX (`{"\\msun": "M_\\odot"}`). */
+    macros: v.optional(macrosSchema)
 });
 export type ShownMessage = v.InferOutput<typeof shownMessageSchema>;
 
@@ -72,7 +92,14 @@ export const hostMessageSchema = v.variant("type", [
      * A turn started: show the user's message (with the selection it carries) and an
      * empty answer to stream into; `prompt` is null when the last answer is regenerated.
      */
-    v.object({type: v.literal("turnStarted"), requestId: v.string(), prompt: v.nullable(v.string()), context: v.optional(v.string())}),
+    v.object({
+        type: v.literal("turnStarted"),
+        requestId: v.string(),
+        prompt: v.nullable(v.string()),
+        context: v.optional(v.string()),
+        /** The manuscript's macros, for an answer about one. */
+        macros: v.optional(macrosSchema)
+    }),
     /** A frame of the answer of `requestId`. */
     v.object({type: v.literal("frame"), requestId: v.string(), frame: frameSchema}),
     /** The model's state in one line, for the header, and details for its tooltip. */
@@ -114,6 +141,8 @@ export const viewMessageSchema = v.variant("type", [
     v.object({type: v.literal("noticeAction"), action: noticeActionSchema}),
     /** The user clicked a welcome button; `buildId` names the offered build (checked against the catalog). */
     v.object({type: v.literal("welcomeAction"), action: welcomeActionSchema, buildId: v.optional(v.pipe(v.string(), v.maxLength(64)))}),
+    /** The user clicked a link to a manuscript's source; the host opens only files it may show. */
+    v.object({type: v.literal("openSource"), file: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)), line: v.pipe(v.number(), v.integer(), v.minValue(1))}),
     /** The user clicked a link in an answer; the host opens only http(s) links. */
     v.object({type: v.literal("openLink"), href: v.pipe(v.string(), v.maxLength(8192))}),
     /** Copy text (an answer's Markdown, a code block) to the clipboard. */

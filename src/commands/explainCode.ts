@@ -42,16 +42,8 @@ export const explainCode = (ctx: AstroSageContext) => async () => {
     }
     const {request, details} = outcome;
 
-    if (ctx.chatView.session.generating) {
-        const stop = "Stop and Explain";
-        const choice = await vscode.window.showWarningMessage(
-            "AstroSage is still answering. Stop that answer and explain this code in a new chat? (What it has written stays in its chat, under Open Past Chat.)",
-            stop
-        );
-        if (choice !== stop)
-            return;
-        await ctx.chatView.session.stop();
-    }
+    if (!await ctx.chatView.readyForNewChat("Explain"))
+        return;
 
     ctx.log.info(`Explain Code: ${request.attachment.label}${details.name == null ? "" : ` (${details.name})`}, ${details.codeCharacters} characters of code and context; definitions: ${details.definitions.join(", ") || "none"}; libraries: ${details.stacks.join(", ") || "none"}`);
     try {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 import {parseEngineEvent, parseEngineRequest} from "../../src/engine/protocol.ts";
-import {parseHostMessage, parseViewMessage} from "../../src/chat/webviewProtocol.ts";
+import {macrosForPage, parseHostMessage, parseViewMessage} from "../../src/chat/webviewProtocol.ts";
 
 const chat = {
     type: "chat",
@@ -79,5 +79,15 @@ describe("webview protocol", () => {
     test("the page rejects frames that are not frames", () => {
         assert.equal(parseHostMessage({type: "frame", requestId: "r", frame: {kind: "html", html: "<img>"}}).message, undefined);
         assert.ok(parseHostMessage({type: "frame", requestId: "r", frame: {kind: "text", text: "<img>"}}).message);
+    });
+});
+
+describe("a manuscript's macros on their way to the page", () => {
+    test("odd definitions are left out, not the message", () => {
+        const macros = macrosForPage({"\\msun": "M_\\odot", "\\bvec": "{\\boldsymbol{#1}}", "\\a1": "x", "msun": "y", "\\huge": "x".repeat(5000)});
+        assert.deepEqual(macros, {"\\msun": "M_\\odot", "\\bvec": "{\\boldsymbol{#1}}"});
+        const message = {type: "turnStarted", requestId: "r", prompt: "Summarize", macros};
+        assert.deepEqual(parseHostMessage(message).message, message);
+        assert.match(parseHostMessage({...message, macros: {"\\huge": "x".repeat(5000)}}).problem ?? "", /macros/);
     });
 });

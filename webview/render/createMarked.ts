@@ -7,6 +7,7 @@ import type {CodeBlockRenderer} from "./CodeBlockRenderer.ts";
 import {escapeHtml} from "./escapeHtml.ts";
 import {mathExtension} from "./mathExtension.ts";
 import type {MathSettings} from "./renderMath.ts";
+import {parseSourceHref} from "../../src/core/sourceLinks.ts";
 import {allowedLinkUrl} from "./safeUrls.ts";
 
 export function createMarked(math: MathSettings, codeBlocks: CodeBlockRenderer): Marked {
@@ -34,6 +35,11 @@ export function createMarked(math: MathSettings, codeBlocks: CodeBlockRenderer):
                     linkDepth++;
                     const content = this.parser.parseInline(token.tokens);
                     linkDepth--;
+                    // A link back to a manuscript's source: no address the browser could
+                    // follow, only the place, which the host checks before opening it.
+                    const source = parseSourceHref(token.href);
+                    if (source != null && linkDepth === 0)
+                        return `<a class="source-link" role="link" tabindex="0" data-source-file="${escapeHtml(source.file)}" data-source-line="${source.line}" title="Open ${escapeHtml(source.file)}, line ${source.line}">${content}</a>`;
                     const url = allowedLinkUrl(token.href);
                     if (url == null || linkDepth > 0)
                         return content;
