@@ -36,6 +36,13 @@ export type ChatTurn = {
      * document again. A backend without such a cache ignores it.
      */
     promptCache?: PromptCacheHint;
+    /**
+     * A JSON schema the answer must follow (a manuscript review's findings). The local
+     * engine constrains generation to it with a grammar; a server backend sends it as
+     * `response_format`. With `reasoning` on, only the answer after the thought is
+     * constrained. Defaults to free text.
+     */
+    responseSchema?: object;
 };
 
 /** Which fixed beginning a conversation has (see `ChatTurn.promptCache`). */

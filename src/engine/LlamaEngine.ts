@@ -6,7 +6,7 @@
 import {stat} from "node:fs/promises";
 import path from "node:path";
 import type * as NodeLlamaCpp from "node-llama-cpp";
-import type {ChatHistoryItem, GgufFileInfo, Llama, LlamaChat, LlamaContext, LlamaModel} from "node-llama-cpp";
+import type {ChatHistoryItem, GbnfJsonSchema, GgufFileInfo, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel} from "node-llama-cpp";
 import type {BuildNeeds, MachineFacts} from "../core/hardwareFit.ts";
 import {exceedsMachine, memoryAdvice} from "../core/loadAdvice.ts";
 import {ThoughtSplitter} from "../core/ThoughtSplitter.ts";
@@ -19,6 +19,7 @@ import {measureNeeds} from "./measureNeeds.ts";
 import {PromptStateFiles} from "./PromptStateFiles.ts";
 
 type LoadRequest = Extract<EngineRequest, {type: "load"}>;
+type StopReason = NodeLlamaCpp.LlamaChatResponse["metadata"]["stopReason"];
 type ChatRequest = Extract<EngineRequest, {type: "chat"}>;
 
 type Loaded = {
@@ -28,7 +29,15 @@ type Loaded = {
     chat: LlamaChat;
     /** The sequence's saved prompt states. */
     states: PromptStateFiles;
+    /** Grammars built for response schemas, by the schema's JSON (a review sends the same one for every part). */
+    grammars: Map<string, LlamaGrammar>;
 };
+
+/** The end of AstroSage's thought segment (`AstroSageChatWrapper`). */
+const THOUGHT_END = "</think>";
+
+/** Response schemas whose grammars are kept; an older one is built again when it comes back. */
+const MAX_CACHED_GRAMMARS = 8;
 
 export class LlamaEngine {
     private loaded: Loaded | undefined;
@@ -136,40 +145,63 @@ export class LlamaEngine {
             }
         };
 
-        let stopReason: NodeLlamaCpp.LlamaChatResponse["metadata"]["stopReason"] = "abort";
-        try {
-            const response = await loaded.chat.generateResponse(buildHistory(request), {
-                signal,
-                stopOnAbortSignal: true,
-                temperature: request.sampling.temperature,
-                topP: request.sampling.topP,
-                maxTokens: request.sampling.maxTokens,
-                onResponseChunk: (chunk) => {
-                    if (chunk.tokens.length > 0) {
-                        const now = performance.now();
-                        firstTokenAt ??= now;
-                        generatedTokens += chunk.tokens.length;
-                        if (chunk.type === "segment" || splitter.insideThought) {
-                            if (thinking.tokens === 0)
-                                thinking.startedAt = now;
-                            thinking.tokens += chunk.tokens.length;
-                            thinking.endedAt = now;
+        /** Thought text of this turn, kept for a constrained answer that follows it. */
+        let thoughtText = "";
+        const respond = async (history: ChatHistoryItem[], options: {maxTokens: number; grammar?: LlamaGrammar; stopAtThoughtEnd?: boolean}): Promise<StopReason> => {
+            try {
+                const response = await loaded.chat.generateResponse(history, {
+                    signal,
+                    stopOnAbortSignal: true,
+                    temperature: request.sampling.temperature,
+                    topP: request.sampling.topP,
+                    maxTokens: options.maxTokens,
+                    ...(options.grammar == null ? {} : {grammar: options.grammar}),
+                    ...(options.stopAtThoughtEnd === true ? {customStopTriggers: [THOUGHT_END]} : {}),
+                    onResponseChunk: (chunk) => {
+                        if (chunk.tokens.length > 0) {
+                            const now = performance.now();
+                            firstTokenAt ??= now;
+                            generatedTokens += chunk.tokens.length;
+                            if (chunk.type === "segment" || splitter.insideThought) {
+                                if (thinking.tokens === 0)
+                                    thinking.startedAt = now;
+                                thinking.tokens += chunk.tokens.length;
+                                thinking.endedAt = now;
+                            }
                         }
+                        if (chunk.text === "")
+                            return;
+                        if (chunk.type === "segment") {
+                            thoughtText += chunk.text;
+                            this.send({type: "thought", id: request.id, text: chunk.text});
+                        } else
+                            sendPieces(splitter.push(chunk.text));
                     }
-                    if (chunk.text === "")
-                        return;
-                    if (chunk.type === "segment")
-                        this.send({type: "thought", id: request.id, text: chunk.text});
-                    else
-                        sendPieces(splitter.push(chunk.text));
-                }
-            });
-            stopReason = response.metadata.stopReason;
-        } catch (error) {
-            // An abort before the first token rejects instead of resolving; it is still a clean stop.
-            if (!signal.aborted)
-                throw error;
-        }
+                });
+                return response.metadata.stopReason;
+            } catch (error) {
+                // An abort before the first token rejects instead of resolving; it is still a clean stop.
+                if (!signal.aborted)
+                    throw error;
+                return "abort";
+            }
+        };
+
+        const grammar = await this.grammarFor(loaded, request.responseSchema);
+        const history = buildHistory(request);
+        let stopReason: StopReason;
+        if (grammar != null && request.reasoning) {
+            // node-llama-cpp applies a grammar from the first generated token, inside the
+            // prefilled thought too: the model would have to write JSON as its reasoning and
+            // could never close the thought. So the thought is generated freely up to its
+            // end, and the answer is generated under the grammar in a continuation of it.
+            stopReason = await respond(history, {maxTokens: request.sampling.maxTokens, stopAtThoughtEnd: true});
+            if (stopReason === "customStopTrigger" && !signal.aborted) {
+                history[history.length - 1] = {type: "model", response: [{type: "segment", segmentType: "thought", text: thoughtText, ended: true}]};
+                stopReason = await respond(history, {maxTokens: Math.max(1, request.sampling.maxTokens - generatedTokens), grammar});
+            }
+        } else
+            stopReason = await respond(history, {maxTokens: request.sampling.maxTokens, ...(grammar == null ? {} : {grammar})});
         sendPieces(splitter.end());
 
         const ended = performance.now();
@@ -194,6 +226,28 @@ export class LlamaEngine {
                 stopReason
             }
         });
+    }
+
+    /** The grammar that holds an answer to `schema`, built once per schema while the model is loaded. */
+    private async grammarFor(loaded: Loaded, schema: object | undefined): Promise<LlamaGrammar | undefined> {
+        if (schema == null)
+            return undefined;
+        const key = JSON.stringify(schema);
+        const cached = loaded.grammars.get(key);
+        if (cached != null)
+            return cached;
+        let grammar: LlamaGrammar;
+        try {
+            // The protocol checked only that it is an object of bounded size; node-llama-cpp
+            // reads the keywords of its JSON-schema subset and ignores the rest.
+            grammar = await loaded.model.llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema as GbnfJsonSchema);
+        } catch (error) {
+            throw new Error(`the answer's JSON schema cannot be turned into a grammar (${errorText(error)})`);
+        }
+        if (loaded.grammars.size >= MAX_CACHED_GRAMMARS)
+            loaded.grammars.delete(loaded.grammars.keys().next().value!);
+        loaded.grammars.set(key, grammar);
+        return grammar;
     }
 
     private async loadModel(request: LoadRequest, signal: AbortSignal): Promise<LoadedModel> {
@@ -246,7 +300,7 @@ export class LlamaEngine {
                 gpu: llama.gpu,
                 chatWrapper: chat.chatWrapper.wrapperName
             };
-            this.loaded = {info, model, context, chat, states: new PromptStateFiles(this.send, context.contextSize)};
+            this.loaded = {info, model, context, chat, states: new PromptStateFiles(this.send, context.contextSize), grammars: new Map()};
             return info;
         } catch (error) {
             await model.dispose();

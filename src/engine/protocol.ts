@@ -35,6 +35,23 @@ const samplingSchema = v.object({
     maxTokens: v.pipe(v.number(), v.integer(), v.minValue(1))
 });
 
+/** The largest JSON schema a chat request may carry, as JSON text: a grammar is built from it. */
+export const MAX_RESPONSE_SCHEMA_CHARACTERS = 32_768;
+
+const responseSchemaSchema = v.pipe(
+    v.custom<object>((value) => typeof value === "object" && value != null && !Array.isArray(value), "The response schema must be a JSON object"),
+    v.check((value) => jsonLength(value) <= MAX_RESPONSE_SCHEMA_CHARACTERS, `The response schema must be JSON of at most ${MAX_RESPONSE_SCHEMA_CHARACTERS} characters`)
+);
+
+/** The length of `value` as JSON; infinite when it is not JSON (a cycle, a BigInt). */
+function jsonLength(value: unknown): number {
+    try {
+        return JSON.stringify(value)?.length ?? Infinity;
+    } catch {
+        return Infinity;
+    }
+}
+
 const chatMessageSchema = v.object({
     role: v.picklist(["user", "assistant"]),
     text: v.string()
@@ -66,6 +83,12 @@ export const engineRequestSchema = v.variant("type", [
          * Defaults to the engine's today.
          */
         todayDate: v.optional(v.pipe(v.string(), v.isoDate())),
+        /**
+         * A JSON schema the answer must follow: the engine builds a grammar from it
+         * (the JSON-schema subset the local engine's grammars support). With `reasoning` on, the thought is
+         * generated freely first and only the answer after it is constrained.
+         */
+        responseSchema: v.optional(responseSchemaSchema),
         /**
          * A file for the evaluated state of this conversation's beginning (a long
          * document), so that a later turn, in this engine process or a later one,

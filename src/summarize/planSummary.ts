@@ -27,6 +27,8 @@ export type SummaryPart = {
     text: string;
     /** Set when one section's own text was too long and was cut: this is piece `index` of `count`. */
     piece?: {index: number; count: number};
+    /** The source lines the text comes from, in order (a review finds its quotes in them). */
+    spans?: SourceSpan[];
 };
 
 export type SummaryPlan = {
@@ -95,12 +97,12 @@ export function planSummary(manuscript: Manuscript, scope: SummaryScope, budget:
  * ones opened up. `lead` is an opened parent's own text, which starts the first
  * pack, so a section's short introduction is read with its first subsections.
  */
-function planSections(sections: readonly ManuscriptSection[], budget: PlanBudget, lead?: {heading: PartHeading; text: string}): SummaryPart[] {
+function planSections(sections: readonly ManuscriptSection[], budget: PlanBudget, lead?: {heading: PartHeading; text: string; spans: SourceSpan[]}): SummaryPart[] {
     const parts: SummaryPart[] = [];
-    let pack: {headings: PartHeading[]; text: string[]} | undefined = lead == null ? undefined : {headings: [lead.heading], text: [lead.text]};
+    let pack: {headings: PartHeading[]; text: string[]; spans: SourceSpan[]} | undefined = lead == null ? undefined : {headings: [lead.heading], text: [lead.text], spans: lead.spans};
     const flush = () => {
         if (pack != null)
-            parts.push({headings: pack.headings, text: pack.text.join("\n\n")});
+            parts.push({headings: pack.headings, text: pack.text.join("\n\n"), spans: pack.spans});
         pack = undefined;
     };
 
@@ -110,16 +112,17 @@ function planSections(sections: readonly ManuscriptSection[], budget: PlanBudget
         if (tokens <= budget.partTokens) {
             if (pack != null && estimateTokens([...pack.text, whole].join("\n\n"), budget.charactersPerToken) > budget.partTokens)
                 flush();
-            pack ??= {headings: [], text: []};
+            pack ??= {headings: [], text: [], spans: []};
             pack.headings.push(headingOf(section));
             pack.text.push(whole);
+            pack.spans.push(...subtreeSpans(section));
             continue;
         }
         flush();
         const own = section.body.filter((text) => text.text.trim() !== "");
         const ownText = [markdownHeading(section), ...own.map((text) => text.text.trim())].join("\n\n");
         if (estimateTokens(ownText, budget.charactersPerToken) <= budget.partTokens / 2) {
-            parts.push(...planSections(section.children, budget, {heading: headingOf(section), text: ownText}));
+            parts.push(...planSections(section.children, budget, {heading: headingOf(section), text: ownText, spans: [lineSpan(section.heading), ...own.map(spanOf)]}));
             continue;
         }
         parts.push(...splitLong([headingOf(section)], own, budget, markdownHeading(section)));
@@ -136,16 +139,17 @@ function planSections(sections: readonly ManuscriptSection[], budget: PlanBudget
  */
 function splitLong(headings: PartHeading[], texts: readonly SourceText[], budget: PlanBudget, prefix = ""): SummaryPart[] {
     const joined = [prefix, ...texts.map((text) => text.text)].filter((text) => text !== "").join("\n\n");
+    const headingSpans = prefix === "" || headings[0] == null ? [] : [lineSpan(headings[0].at)];
     if (estimateTokens(joined, budget.charactersPerToken) <= budget.partTokens)
-        return [{headings, text: joined}];
+        return [{headings, text: joined, spans: [...headingSpans, ...texts.map(spanOf)]}];
 
     // The first piece carries the heading too.
     const limit = Math.floor(budget.partTokens * (budget.charactersPerToken ?? DEFAULT_CHARACTERS_PER_TOKEN)) - (prefix === "" ? 0 : prefix.length + 2);
-    const pieces: {text: string; at: SourceLocation}[] = [];
-    let current: {lines: string[]; length: number; at: SourceLocation} | undefined;
+    const pieces: {text: string; at: SourceLocation; spans: SourceSpan[]}[] = [];
+    let current: {lines: string[]; length: number; at: SourceLocation; spans: SourceSpan[]} | undefined;
     const flush = () => {
         if (current != null && current.lines.join("\n").trim() !== "")
-            pieces.push({text: current.lines.join("\n"), at: current.at});
+            pieces.push({text: current.lines.join("\n"), at: current.at, spans: current.spans});
         current = undefined;
     };
     for (const text of texts) {
@@ -155,15 +159,16 @@ function splitLong(headings: PartHeading[], texts: readonly SourceText[], budget
             const paragraphEnds = line.trim() === "";
             if (current != null && current.length + line.length + 1 > limit)
                 flush();
-            current ??= {lines: [], length: 0, at: {file: text.file, line: text.startLine + i}};
+            current ??= {lines: [], length: 0, at: {file: text.file, line: text.startLine + i}, spans: []};
             // A single line longer than a part (a minified table row) is cut where it must be.
             for (let start = 0; start < Math.max(1, line.length); start += limit) {
                 const slice = line.slice(start, start + limit);
                 if (current.length > 0 && current.length + slice.length > limit) {
                     flush();
-                    current = {lines: [], length: 0, at: {file: text.file, line: text.startLine + i}};
+                    current = {lines: [], length: 0, at: {file: text.file, line: text.startLine + i}, spans: []};
                 }
                 current.lines.push(slice);
+                addLine(current.spans, text.file, text.startLine + i);
                 current.length += slice.length + 1;
             }
             // Prefer to cut at a paragraph's end once the piece is well filled.
@@ -175,8 +180,31 @@ function splitLong(headings: PartHeading[], texts: readonly SourceText[], budget
     return pieces.map((piece, index) => ({
         headings: index === 0 ? headings : headings.map((heading) => ({...heading, at: piece.at})),
         text: index === 0 && prefix !== "" ? `${prefix}\n\n${piece.text}` : piece.text,
-        piece: {index: index + 1, count: pieces.length}
+        piece: {index: index + 1, count: pieces.length},
+        spans: index === 0 ? [...headingSpans, ...piece.spans] : piece.spans
     }));
+}
+
+/** A section's lines with its subsections': its heading, its own text, then theirs. */
+function subtreeSpans(section: ManuscriptSection): SourceSpan[] {
+    return [lineSpan(section.heading), ...section.body.map(spanOf), ...section.children.flatMap(subtreeSpans)];
+}
+
+function spanOf(text: SourceText): SourceSpan {
+    return {file: text.file, startLine: text.startLine, endLine: text.endLine};
+}
+
+function lineSpan(at: SourceLocation): SourceSpan {
+    return {file: at.file, startLine: at.line, endLine: at.line};
+}
+
+/** Adds a line to a piece's spans, extending the last span when the line follows it. */
+function addLine(spans: SourceSpan[], file: string, line: number) {
+    const last = spans.at(-1);
+    if (last != null && last.file === file && line >= last.startLine && line <= last.endLine + 1)
+        last.endLine = Math.max(last.endLine, line);
+    else
+        spans.push({file, startLine: line, endLine: line});
 }
 
 /** A section with its subsections, as the model reads it. */

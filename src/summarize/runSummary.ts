@@ -8,6 +8,7 @@
 import type {ChatBackend, SamplingOptions, StreamFrame, TurnStats} from "../core/chatTypes.ts";
 import {sourceLink} from "../core/sourceLinks.ts";
 import type {SourceLocation} from "../latex/Manuscript.ts";
+import {askForText, partLabel, type TurnText} from "./askForText.ts";
 import {estimateTokens, type PlanBudget, type SummaryPart, type SummaryPlan} from "./planSummary.ts";
 import {combinePrompt, partPrompt, SUMMARY_SYSTEM_PROMPT, wholePrompt} from "./summaryPrompts.ts";
 
@@ -122,39 +123,14 @@ async function combineInGroups(
     return {summaries: current, ended: false};
 }
 
-type TurnResult = {
-    text: string;
-    stats?: TurnStats;
-    error?: Extract<StreamFrame, {kind: "error"}>;
-};
-
 /** One model turn; its answer text goes to `onText` as it streams (thoughts are not part of a summary). */
-async function ask(options: SummaryRunOptions, prompt: string, maxTokens: number, onText: (text: string) => void): Promise<TurnResult> {
-    const result: TurnResult = {text: ""};
-    await options.backend.chat(
-        {
-            messages: [{role: "user", text: prompt}],
-            systemPrompt: SUMMARY_SYSTEM_PROMPT,
-            reasoning: false,
-            sampling: {...options.sampling, maxTokens: Math.min(options.sampling.maxTokens, maxTokens)}
-        },
-        (frame) => {
-            switch (frame.kind) {
-                case "text":
-                    result.text += frame.text;
-                    onText(frame.text);
-                    return;
-                case "done":
-                    result.stats = frame.stats;
-                    return;
-                case "error":
-                    result.error = frame;
-                    return;
-            }
-        },
-        options.signal
-    );
-    return result;
+function ask(options: SummaryRunOptions, prompt: string, maxTokens: number, onText: (text: string) => void): Promise<TurnText> {
+    return askForText(options.backend, {
+        messages: [{role: "user", text: prompt}],
+        systemPrompt: SUMMARY_SYSTEM_PROMPT,
+        reasoning: false,
+        sampling: {...options.sampling, maxTokens: Math.min(options.sampling.maxTokens, maxTokens)}
+    }, options.signal, {onText});
 }
 
 /** "§2 Data · §3 Methods", each linked to its heading's place. */
@@ -163,12 +139,6 @@ function partLinks(part: SummaryPart, describePlace: (at: SourceLocation) => str
     return part.headings
         .map((heading, index) => sourceLink(`${heading.title}${index === part.headings.length - 1 ? piece : ""} — ${describePlace(heading.at)}`, heading.at))
         .join(" · ");
-}
-
-function partLabel(part: SummaryPart): string {
-    const piece = part.piece == null ? "" : ` (part ${part.piece.index} of ${part.piece.count})`;
-    const first = part.headings[0]?.title ?? "";
-    return part.headings.length > 1 ? `${first} to ${part.headings.at(-1)!.title}` : `${first}${piece}`;
 }
 
 /** Figures for the whole summary: the sum of its turns. */
