@@ -83,6 +83,11 @@ export class Config {
         };
     }
 
+    /** Whether review findings are listed in the Problems panel too (with the quick fix for rewrites). */
+    public get reviewShowInProblems(): boolean {
+        return this.raw.get<boolean>("review.showInProblems", true);
+    }
+
     /** The settings the loaded model depends on. */
     public get localModel(): LocalModelSettings {
         return {modelPath: this.modelPath, contextSize: this.contextSize, threads: this.threads, gpu: this.gpu};

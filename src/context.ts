@@ -15,6 +15,7 @@ import {DownloadService, type ActiveDownload} from "./models/DownloadService.ts"
 import {ModelAdvisor} from "./models/ModelAdvisor.ts";
 import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {PromptStateCache} from "./models/PromptStateCache.ts";
+import {ReviewUi} from "./review/ui/ReviewUi.ts";
 import {describeDownloadProgress} from "./models/describeDownload.ts";
 import {ModelStatusBarItem} from "./status/ModelStatusBarItem.ts";
 
@@ -33,6 +34,8 @@ export class AstroSageContext implements vscode.Disposable {
     public readonly promptStates: PromptStateCache;
     /** Reads LaTeX manuscripts in a worker thread. */
     public readonly latex: LatexService;
+    /** The manuscript review's findings: comment threads, the Review view, the Problems panel. */
+    public readonly review: ReviewUi;
     private readonly statusBar: ModelStatusBarItem;
     /** What the model is doing; a download in progress is shown over it. */
     private modelStatus: ModelStatus = {state: "noModel"};
@@ -76,6 +79,8 @@ export class AstroSageContext implements vscode.Disposable {
             library: this.library,
             downloads: this.downloads
         }));
+
+        this.review = this.register(new ReviewUi({showInProblems: () => this.config.reviewShowInProblems}));
 
         this.register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView, {
             webviewOptions: {retainContextWhenHidden: true}

@@ -10,16 +10,14 @@ import type {Attachment} from "../chat/Conversation.ts";
 import type {AstroSageContext} from "../context.ts";
 import type {ChatBackend} from "../core/chatTypes.ts";
 import {readManuscript} from "../editor/readManuscript.ts";
-import {katexMacros, sectionAt} from "../latex/manuscriptQueries.ts";
+import {chooseScope} from "../editor/chooseScope.ts";
+import {katexMacros} from "../latex/manuscriptQueries.ts";
 import type {Manuscript} from "../latex/Manuscript.ts";
 import {describePlace, manuscriptNotes} from "../summarize/describeManuscript.ts";
 import {paperContext} from "../summarize/paperContext.ts";
-import {budgetFor, headingTitle, planSummary, type SummaryPlan, type SummaryScope} from "../summarize/planSummary.ts";
+import {budgetFor, planSummary, type SummaryPlan, type SummaryScope} from "../summarize/planSummary.ts";
 import {measureCharactersPerToken} from "../summarize/measureCharactersPerToken.ts";
 import {runSummary, SUMMARY_ANSWER_TOKENS} from "../summarize/runSummary.ts";
-
-const scopeKinds = ["selection", "section", "document"] as const;
-type ScopeKind = typeof scopeKinds[number];
 
 export function summarizeLatex(ctx: AstroSageContext) {
     return async (scopeArgument?: unknown) => {
@@ -31,8 +29,7 @@ export function summarizeLatex(ctx: AstroSageContext) {
         const manuscript = await readManuscript(ctx, editor.document);
         if (manuscript == null)
             return;
-        const wanted = scopeKinds.find((kind) => kind === scopeArgument);
-        const scope = await chooseScope(manuscript, editor, wanted);
+        const scope = (await chooseScope(manuscript, editor, scopeArgument, {title: "AstroSage: Summarize LaTeX", verb: "summarize"}))?.scope;
         if (scope == null)
             return;
 
@@ -102,44 +99,6 @@ function attachmentFor(ctx: AstroSageContext, manuscript: Manuscript, plan: Summ
     if (text.length / 3 <= budget)
         return {label: `${rootName(manuscript)} (${plan.scopeLabel})`, text: `From the manuscript "${plan.title}", ${plan.scopeLabel}:\n\n${text}`, document: `${document}#${plan.scopeLabel}`};
     return {label: paper.label, text: paper.text, document};
-}
-
-type ScopeItem = vscode.QuickPickItem & {scope: SummaryScope; scopeKind: ScopeKind};
-
-/** The scope asked for, or the user's choice when more than one applies; undefined if dismissed. */
-async function chooseScope(manuscript: Manuscript, editor: vscode.TextEditor, wanted: ScopeKind | undefined): Promise<SummaryScope | undefined> {
-    const items: ScopeItem[] = [];
-    const {document, selection} = editor;
-    const selected = document.getText(selection);
-    if (!selection.isEmpty && selected.trim() !== "") {
-        const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
-        items.push({
-            label: "$(selection) Selection",
-            description: `lines ${selection.start.line + 1}–${endLine}`,
-            scopeKind: "selection",
-            scope: {kind: "selection", text: selected, at: {file: document.uri.fsPath, startLine: selection.start.line + 1, endLine}}
-        });
-    }
-    const section = sectionAt(manuscript, {file: document.uri.fsPath, line: selection.active.line + 1});
-    if (section != null)
-        items.push({label: "$(list-tree) Current section", description: headingTitle(section), scopeKind: "section", scope: {kind: "section", sectionId: section.id}});
-    items.push({
-        label: "$(book) Whole manuscript",
-        description: `${manuscript.title ?? rootName(manuscript)} · ${manuscript.files.length} ${manuscript.files.length === 1 ? "file" : "files"}`,
-        scopeKind: "document",
-        scope: {kind: "document"}
-    });
-
-    if (wanted != null) {
-        const item = items.find((candidate) => candidate.scopeKind === wanted);
-        if (item == null)
-            void vscode.window.showInformationMessage(wanted === "selection" ? "Select the LaTeX to summarize first." : "The cursor is not inside a section.");
-        return item?.scope;
-    }
-    if (items.length === 1)
-        return items[0]!.scope;
-    const picked = await vscode.window.showQuickPick(items, {title: "AstroSage: Summarize LaTeX", placeHolder: "What should AstroSage summarize?"});
-    return picked?.scope;
 }
 
 function rootName(manuscript: Manuscript): string {
