@@ -16,6 +16,7 @@ import type {Manuscript} from "../latex/Manuscript.ts";
 import {deterministicChecks} from "../review/deterministicChecks.ts";
 import {ReviewError, runReview, type ReviewPartResult, type ReviewRunResult} from "../review/runReview.ts";
 import {currentText, type StoppedReview} from "../review/ui/ReviewUi.ts";
+import {StatsTotal} from "../summarize/askForText.ts";
 import type {SummaryScope} from "../summarize/planSummary.ts";
 
 export type ReviewRequest = {
@@ -74,7 +75,7 @@ async function review(ctx: AstroSageContext, request: ReviewRequest, reasoning: 
         {location: vscode.ProgressLocation.Notification, title: `AstroSage: reviewing ${name}`, cancellable: true},
         async (progress, token) => {
             let reported = 0;
-            const run = async (signal: AbortSignal, onThought?: (text: string) => void) => {
+            const run = async (signal: AbortSignal, onThought?: (text: string) => void, onTurnStats?: (stats: TurnStats) => void) => {
                 progress.report({message: "Loading the model…"});
                 return runReview({
                     backend: ctx.backend,
@@ -93,6 +94,7 @@ async function review(ctx: AstroSageContext, request: ReviewRequest, reasoning: 
                         ctx.review.setStatus(`Reviewing ${label} (${step} of ${steps})`);
                     },
                     onThought,
+                    onTurnStats,
                     signal
                 });
             };
@@ -100,9 +102,9 @@ async function review(ctx: AstroSageContext, request: ReviewRequest, reasoning: 
                 if (reasoning) {
                     token.onCancellationRequested(() => void ctx.chatView.session.stop());
                     // The chat reports a failed turn in the answer; the notification needs it too.
-                    const runInChat = async (signal: AbortSignal, onThought: (text: string) => void) => {
+                    const runInChat = async (signal: AbortSignal, onThought: (text: string) => void, onTurnStats: (stats: TurnStats) => void) => {
                         try {
-                            return await run(signal, onThought);
+                            return await run(signal, onThought, onTurnStats);
                         } catch (error) {
                             failure = error;
                             throw error;
@@ -149,22 +151,15 @@ async function engineFree(ctx: AstroSageContext, reasoning: boolean): Promise<bo
  * folds the reasoning), lists what was found where.
  */
 function reasoningBackend(
-    run: (signal: AbortSignal, onThought: (text: string) => void) => Promise<RunOutcome>,
+    run: (signal: AbortSignal, onThought: (text: string) => void, onTurnStats: (stats: TurnStats) => void) => Promise<RunOutcome>,
     onOutcome: (outcome: RunOutcome) => void,
     findingCount: () => number
 ): ChatBackend {
     return {
         chat: async (_turn, onFrame: (frame: StreamFrame) => void, signal) => {
-            const started = Date.now();
-            let firstThought: number | undefined;
-            let lastThought = started;
-            let thoughtChunks = 0;
-            const result = await run(signal, (text) => {
-                firstThought ??= Date.now();
-                lastThought = Date.now();
-                thoughtChunks++;
-                onFrame({kind: "thought", text});
-            });
+            // The answer's figures are the review's: every part's turn summed.
+            const totals = new StatsTotal();
+            const result = await run(signal, (text) => onFrame({kind: "thought", text}), (stats) => totals.add(stats));
             onOutcome(result);
             const reviewed = `${result.reviewed.length} of ${result.parts.length} ${result.parts.length === 1 ? "part" : "parts"}`;
             onFrame({
@@ -173,17 +168,7 @@ function reasoningBackend(
                     + `${findingCount()} ${findingCount() === 1 ? "finding" : "findings"} from the model. `
                     + "The findings are comments in the editor and in the Review view."
             });
-            const stats: TurnStats = {
-                promptTokens: 0,
-                generatedTokens: thoughtChunks,
-                timeToFirstTokenMs: (firstThought ?? Date.now()) - started,
-                tokensPerSecond: 0,
-                durationMs: Date.now() - started,
-                thoughtTokens: thoughtChunks,
-                thoughtMs: firstThought == null ? 0 : lastThought - firstThought,
-                stopReason: result.stopped ? "abort" : "eogToken"
-            };
-            onFrame({kind: "done", stats});
+            onFrame({kind: "done", stats: totals.result(result.stopped ? "abort" : "eogToken")});
         }
     };
 }

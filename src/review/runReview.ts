@@ -6,7 +6,7 @@
  * exactly those words. Parts are reported one by one as they finish, so a
  * stopped review keeps what it did and a later one can resume. No `vscode` import.
  */
-import type {ChatBackend, ChatErrorCode, SamplingOptions} from "../core/chatTypes.ts";
+import type {ChatBackend, ChatErrorCode, SamplingOptions, TurnStats} from "../core/chatTypes.ts";
 import type {Manuscript, SourceSpan} from "../latex/Manuscript.ts";
 import {askForText, partLabel, type TurnText} from "../summarize/askForText.ts";
 import {measureCharactersPerToken} from "../summarize/measureCharactersPerToken.ts";
@@ -45,6 +45,8 @@ export type ReviewRunOptions = {
     onProgress?: (progress: {step: number; steps: number; label: string}) => void;
     /** The model's reasoning, as it streams. */
     onThought?: (text: string) => void;
+    /** Each turn's figures, for an answer that shows the review's. */
+    onTurnStats?: (stats: TurnStats) => void;
     signal: AbortSignal;
 };
 
@@ -102,6 +104,8 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRunRes
         const heading = partLabel(part);
         options.onProgress?.({step: index + 1, steps: todo.length, label: heading});
         const answer = await ask(options, reviewPrompt(plan, part), answerTokens);
+        if (answer.stats != null)
+            options.onTurnStats?.(answer.stats);
         if (answer.error != null)
             throw new ReviewError(answer.error.code, answer.error.message);
         if (answer.stats?.stopReason === "abort" || signal.aborted)

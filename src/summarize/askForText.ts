@@ -47,3 +47,47 @@ export function partLabel(part: SummaryPart): string {
     const first = part.headings[0]?.title ?? "";
     return part.headings.length > 1 ? `${first} to ${part.headings.at(-1)!.title}` : `${first}${piece}`;
 }
+
+/** Figures for an answer made of several turns (a summary, a review): the sum of its turns. */
+export class StatsTotal {
+    private promptTokens = 0;
+    private generatedTokens = 0;
+    private firstTokenMs: number | undefined;
+    private decodeSeconds = 0;
+    /** Tokens after each turn's first: the ones its rate is measured over. */
+    private decodedTokens = 0;
+    private readonly started = performance.now();
+    private elapsedBeforeFirst = 0;
+    private thoughtTokens = 0;
+    private thoughtMs = 0;
+
+    public add(stats: TurnStats | undefined) {
+        if (stats == null)
+            return;
+        this.promptTokens += stats.promptTokens;
+        this.generatedTokens += stats.generatedTokens;
+        this.thoughtTokens += stats.thoughtTokens;
+        this.thoughtMs += stats.thoughtMs;
+        if (this.firstTokenMs == null && stats.generatedTokens > 0)
+            this.firstTokenMs = this.elapsedBeforeFirst + stats.timeToFirstTokenMs;
+        else if (this.firstTokenMs == null)
+            this.elapsedBeforeFirst += stats.durationMs;
+        if (stats.tokensPerSecond > 0) {
+            this.decodedTokens += stats.generatedTokens - 1;
+            this.decodeSeconds += (stats.generatedTokens - 1) / stats.tokensPerSecond;
+        }
+    }
+
+    public result(stopReason: TurnStats["stopReason"]): TurnStats {
+        return {
+            promptTokens: this.promptTokens,
+            generatedTokens: this.generatedTokens,
+            timeToFirstTokenMs: this.firstTokenMs ?? 0,
+            tokensPerSecond: this.decodeSeconds > 0 ? this.decodedTokens / this.decodeSeconds : 0,
+            durationMs: performance.now() - this.started,
+            thoughtTokens: this.thoughtTokens,
+            thoughtMs: this.thoughtMs,
+            stopReason
+        };
+    }
+}

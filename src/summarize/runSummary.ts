@@ -5,10 +5,10 @@
  * overall summary that combines them (map, then reduce). Summaries of many
  * parts that do not fit one turn are combined in groups first. No `vscode` import.
  */
-import type {ChatBackend, SamplingOptions, StreamFrame, TurnStats} from "../core/chatTypes.ts";
+import type {ChatBackend, SamplingOptions, StreamFrame} from "../core/chatTypes.ts";
 import {sourceLink} from "../core/sourceLinks.ts";
 import type {SourceLocation} from "../latex/Manuscript.ts";
-import {askForText, partLabel, type TurnText} from "./askForText.ts";
+import {askForText, partLabel, StatsTotal, type TurnText} from "./askForText.ts";
 import {estimateTokens, type PlanBudget, type SummaryPart, type SummaryPlan} from "./planSummary.ts";
 import {combinePrompt, partPrompt, SUMMARY_SYSTEM_PROMPT, wholePrompt} from "./summaryPrompts.ts";
 
@@ -139,44 +139,4 @@ function partLinks(part: SummaryPart, describePlace: (at: SourceLocation) => str
     return part.headings
         .map((heading, index) => sourceLink(`${heading.title}${index === part.headings.length - 1 ? piece : ""} — ${describePlace(heading.at)}`, heading.at))
         .join(" · ");
-}
-
-/** Figures for the whole summary: the sum of its turns. */
-class StatsTotal {
-    private promptTokens = 0;
-    private generatedTokens = 0;
-    private firstTokenMs: number | undefined;
-    private decodeSeconds = 0;
-    /** Tokens after each turn's first: the ones its rate is measured over. */
-    private decodedTokens = 0;
-    private readonly started = performance.now();
-    private elapsedBeforeFirst = 0;
-
-    public add(stats: TurnStats | undefined) {
-        if (stats == null)
-            return;
-        this.promptTokens += stats.promptTokens;
-        this.generatedTokens += stats.generatedTokens;
-        if (this.firstTokenMs == null && stats.generatedTokens > 0)
-            this.firstTokenMs = this.elapsedBeforeFirst + stats.timeToFirstTokenMs;
-        else if (this.firstTokenMs == null)
-            this.elapsedBeforeFirst += stats.durationMs;
-        if (stats.tokensPerSecond > 0) {
-            this.decodedTokens += stats.generatedTokens - 1;
-            this.decodeSeconds += (stats.generatedTokens - 1) / stats.tokensPerSecond;
-        }
-    }
-
-    public result(stopReason: TurnStats["stopReason"]): TurnStats {
-        return {
-            promptTokens: this.promptTokens,
-            generatedTokens: this.generatedTokens,
-            timeToFirstTokenMs: this.firstTokenMs ?? 0,
-            tokensPerSecond: this.decodeSeconds > 0 ? this.decodedTokens / this.decodeSeconds : 0,
-            durationMs: performance.now() - this.started,
-            thoughtTokens: 0,
-            thoughtMs: 0,
-            stopReason
-        };
-    }
 }
