@@ -359,14 +359,15 @@ describe("engine process: saved prompt states for paper chats", () => {
     });
 
     test("a first answer stopped after its first tokens still saves the paper's state", async () => {
-        harness.settings.modelPath = (await writeScriptedModel(path.join(temp.dir, "long.gguf"), longScript(400))).path;
+        // Long enough that the stop always arrives before the answer ends, however busy the machine.
+        harness.settings.modelPath = (await writeScriptedModel(path.join(temp.dir, "long.gguf"), longScript(2000))).path;
         const window = openWindow();
         const survey = {label: "long.tex", text: paper("a long answer"), document: "/papers/long.tex"};
         const turnOf = (question: string): ChatTurn => ({
             messages: [{role: "user", text: `${survey.text}\n\n${question}`}],
             systemPrompt,
             reasoning: false,
-            sampling: {temperature: 0, topP: 1, maxTokens: 1000},
+            sampling: {temperature: 0, topP: 1, maxTokens: 2500},
             promptCache: {key: sha256(survey.text), document: survey.document}
         });
         const controller = new AbortController();
