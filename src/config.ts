@@ -10,6 +10,10 @@ import type {SamplingOptions} from "./core/chatTypes.ts";
 import type {LocalModelSettings} from "./engine/LocalEngineBackend.ts";
 import {reasoningDisplays, type ReasoningDisplay} from "./chat/webviewProtocol.ts";
 import {DEFAULT_DOWNLOAD_BASE_URL} from "./core/modelCatalog.ts";
+import {normalizeBaseUrl} from "./server/serverUrl.ts";
+
+/** Where answers come from: AstroSage on this machine, or on an OpenAI-compatible server. */
+export type BackendKind = "local" | "server";
 
 const section = "astrosage";
 
@@ -88,6 +92,40 @@ export class Config {
         return this.raw.get<boolean>("review.showInProblems", true);
     }
 
+    public get backendKind(): BackendKind {
+        return this.raw.get<string>("backend", "local") === "server" ? "server" : "local";
+    }
+
+    /** The server's API base URL (`https://host/v1`), or `""` when none (or no valid one) is set. */
+    public get serverBaseUrl(): string {
+        return normalizeBaseUrl(this.raw.get<string>("server.url", "")) ?? "";
+    }
+
+    /** The model to ask the server for; `""` for the server's first. */
+    public get serverModel(): string {
+        return this.raw.get<string>("server.model", "").trim();
+    }
+
+    /** How long to wait for the server to start answering, and between two pieces of an answer. */
+    public get serverTimeoutMs(): number {
+        return Math.max(5, this.raw.get<number>("server.timeoutSeconds", 300)) * 1000;
+    }
+
+    /** Extra headers for every request to the server (string values only). */
+    public get serverHeaders(): Record<string, string> {
+        const value = this.raw.get<unknown>("server.headers", {});
+        if (value == null || typeof value !== "object")
+            return {};
+        return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[0].trim() !== ""));
+    }
+
+    /** Makes a server the backend, in the user's settings. */
+    public async setServer(baseUrl: string, model: string): Promise<void> {
+        await this.raw.update("server.url", baseUrl, vscode.ConfigurationTarget.Global);
+        await this.raw.update("server.model", model === "" ? undefined : model, vscode.ConfigurationTarget.Global);
+        await this.raw.update("backend", "server", vscode.ConfigurationTarget.Global);
+    }
+
     /** The settings the loaded model depends on. */
     public get localModel(): LocalModelSettings {
         return {modelPath: this.modelPath, contextSize: this.contextSize, threads: this.threads, gpu: this.gpu};
@@ -96,12 +134,15 @@ export class Config {
     /** Points the model setting at a file (or at none, with `""`), in the user's settings. */
     public async setModelPath(modelPath: string): Promise<void> {
         await this.raw.update("model.path", modelPath === "" ? undefined : modelPath, vscode.ConfigurationTarget.Global);
+        // Choosing a model on this machine is choosing to answer with it.
+        if (modelPath !== "" && this.backendKind !== "local")
+            await this.raw.update("backend", undefined, vscode.ConfigurationTarget.Global);
     }
 
-    /** Whether a settings change affects the loaded model (it then reloads on the next turn). */
+    /** Whether a settings change affects the loaded model (it then reloads on the next turn) or where answers come from. */
     public static affectsModel(event: vscode.ConfigurationChangeEvent): boolean {
         // (The download source and idle time do not: they apply to the next download and the next idle period.)
-        return ["model.path", "model.contextSize", "engine.threads", "engine.gpu"]
+        return ["model.path", "model.contextSize", "engine.threads", "engine.gpu", "backend", "server"]
             .some((key) => event.affectsConfiguration(`${section}.${key}`));
     }
 }

@@ -7,7 +7,9 @@ import {ChatViewProvider} from "./chat/ChatViewProvider.ts";
 import {ConversationStore} from "./chat/ConversationStore.ts";
 import {registerCommands} from "./commands/registerCommands.ts";
 import {Config} from "./config.ts";
+import type {ChatBackend} from "./core/chatTypes.ts";
 import type {ModelStatus} from "./core/ModelStatus.ts";
+import {SelectedBackend} from "./core/SelectedBackend.ts";
 import {EngineProcess} from "./engine/EngineProcess.ts";
 import {LocalEngineBackend} from "./engine/LocalEngineBackend.ts";
 import {LatexService} from "./latex/LatexService.ts";
@@ -17,13 +19,21 @@ import {ModelLibrary} from "./models/ModelLibrary.ts";
 import {PromptStateCache} from "./models/PromptStateCache.ts";
 import {ReviewUi} from "./review/ui/ReviewUi.ts";
 import {describeDownloadProgress} from "./models/describeDownload.ts";
+import type {ServerSettings} from "./server/OpenAiClient.ts";
+import {ServerBackend} from "./server/ServerBackend.ts";
+import {apiKeySecretName} from "./server/serverUrl.ts";
 import {ModelStatusBarItem} from "./status/ModelStatusBarItem.ts";
 
 export class AstroSageContext implements vscode.Disposable {
     public readonly config = new Config();
     public readonly log: vscode.LogOutputChannel;
     public readonly engine: EngineProcess;
-    public readonly backend: LocalEngineBackend;
+    /** AstroSage on this machine, in the engine process. */
+    public readonly local: LocalEngineBackend;
+    /** AstroSage on an OpenAI-compatible inference server. */
+    public readonly server: ServerBackend;
+    /** The one of the two the user chose (`astrosage.backend`): what every feature asks. */
+    public readonly backend: ChatBackend;
     public readonly chatView: ChatViewProvider;
     public readonly store: ConversationStore;
     /** Downloaded models, in the extension's global storage. */
@@ -54,10 +64,18 @@ export class AstroSageContext implements vscode.Disposable {
             maxBytes: () => this.config.paperCacheBytes,
             log: this.log
         });
-        this.backend = new LocalEngineBackend(this.engine, () => this.config.localModel, (status) => this.onStatus(status), {
+        // Each backend's status is shown only while it is the one in use (the local model's idle unload
+        // must not cover the server's state, nor the other way round).
+        this.local = new LocalEngineBackend(this.engine, () => this.config.localModel, (status) => this.onStatus(status, "local"), {
             idleUnloadMs: () => this.config.unloadAfterMinutes * 60_000,
             promptStates: this.promptStates
         });
+        this.server = new ServerBackend({
+            settings: () => this.serverSettings(),
+            onStatus: (status) => this.onStatus(status, "server"),
+            log: this.log
+        });
+        this.backend = new SelectedBackend(() => this.config.backendKind === "server" ? this.server : this.local);
         this.library = new ModelLibrary(vscode.Uri.joinPath(extension.globalStorageUri, "models").fsPath);
         this.advisor = new ModelAdvisor(this.engine, () => ({
             baseUrl: this.config.downloadBaseUrl,
@@ -110,8 +128,28 @@ export class AstroSageContext implements vscode.Disposable {
         }
     }
 
-    /** The state before any model is loaded: none selected, or one that loads on the first question. */
+    /** The context size answers are planned for: the server's when it reported one, else the setting. */
+    public get contextSize(): number {
+        const {config} = this;
+        return (config.backendKind === "server" ? this.server.knownContextSize(config.serverBaseUrl, config.serverModel) : undefined) ?? config.contextSize;
+    }
+
+    /** The server backend's settings, with the API key stored for that server. */
+    public async serverSettings(): Promise<ServerSettings> {
+        const {config} = this;
+        const baseUrl = config.serverBaseUrl;
+        const apiKey = baseUrl === "" ? undefined : await this.extension.secrets.get(apiKeySecretName(baseUrl));
+        return {baseUrl, model: config.serverModel, timeoutMs: config.serverTimeoutMs, headers: config.serverHeaders, ...(apiKey == null || apiKey === "" ? {} : {apiKey})};
+    }
+
+    /** The state before any answer: no model, a local one that loads on the first question, or the server. */
     public idleStatus(): ModelStatus {
+        if (this.config.backendKind === "server") {
+            const baseUrl = this.config.serverBaseUrl;
+            return baseUrl === ""
+                ? {state: "error", message: "No inference server is set: run \"AstroSage: Connect to Server…\""}
+                : {state: "server", name: this.config.serverModel === "" ? "AstroSage" : this.config.serverModel, host: new URL(baseUrl).host};
+        }
         const modelPath = this.config.modelPath;
         return modelPath === ""
             ? {state: "noModel"}
@@ -130,7 +168,9 @@ export class AstroSageContext implements vscode.Disposable {
         }
     }
 
-    private onStatus(status: ModelStatus) {
+    private onStatus(status: ModelStatus, from?: "local" | "server") {
+        if (from != null && from !== this.config.backendKind)
+            return;
         this.modelStatus = status;
         this.showStatus();
     }
@@ -151,7 +191,7 @@ export class AstroSageContext implements vscode.Disposable {
     }
 
     private onEngineCrash({reason, willRestart}: {reason: string; willRestart: boolean}) {
-        this.backend.reset();
+        this.local.reset();
         const message = willRestart
             ? `The AstroSage engine stopped unexpectedly (${reason}). It is restarting; your conversation is kept, and the model loads again on your next question.`
             : `The AstroSage engine keeps stopping (${reason}). Your conversation is kept. Check the log, then run "AstroSage: Restart Engine".`;

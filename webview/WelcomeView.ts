@@ -87,14 +87,17 @@ export class WelcomeView {
             row.append(
                 button("Use a File on Disk…", "selectModelFile", "file", false),
                 button("Try Again", "retry", "refresh", true),
-                button("Other Builds…", "selectModel", "list-selection", true)
+                button("Other Builds…", "selectModel", "list-selection", true),
+                button("Connect to Server…", "connectToServer", "server", true)
             );
             return row;
         }
         row.append(
             button(welcome.resumable ? "Resume Download" : "Download", "download", "cloud-download", false),
             button("Other Builds…", "selectModel", "list-selection", true),
-            button("Use a File on Disk…", "selectModelFile", "file", true)
+            button("Use a File on Disk…", "selectModelFile", "file", true),
+            // AstroSage-70B needs about 40 GB: groups serve it (vLLM, llama-server) rather than run it on a laptop.
+            button("Connect to Server…", "connectToServer", "server", true)
         );
         return row;
     }

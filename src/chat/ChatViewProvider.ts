@@ -260,7 +260,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private async refreshWelcome() {
         if (this.view == null)
             return;
-        if (this.deps.config.modelPath !== "") {
+        if (this.deps.config.modelPath !== "" || this.deps.config.backendKind === "server") {
             this.post({type: "welcome", welcome: null});
             return;
         }
@@ -320,6 +320,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
             case "selectModelFile":
                 await vscode.commands.executeCommand("astrosage.selectModelFile");
                 return;
+            case "connectToServer":
+                await vscode.commands.executeCommand("astrosage.connectToServer");
+                return;
         }
     }
 
@@ -341,6 +344,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
                 return;
             case "engineCrashed":
                 // The crash itself is announced once by the engine's crash handler.
+                return;
+            case "noServer":
+            case "serverUnreachable":
+            case "serverRejected":
+                this.post({type: "notice", notice: {text: frame.message, action: "connectToServer", actionLabel: "Connect to Server…"}});
+                return;
+            case "serverAuth":
+                this.post({type: "notice", notice: {text: frame.message, action: "setServerApiKey", actionLabel: "Set API Key…"}});
                 return;
             default:
                 this.post({type: "notice", notice: {text: frame.message, action: "showLog", actionLabel: "Show Log"}});
@@ -374,5 +385,7 @@ async function insertAtCursor(code: string) {
 const noticeCommands: Record<NoticeAction, string> = {
     selectModel: "astrosage.selectModel",
     selectModelFile: "astrosage.selectModelFile",
-    showLog: "astrosage.showLog"
+    showLog: "astrosage.showLog",
+    connectToServer: "astrosage.connectToServer",
+    setServerApiKey: "astrosage.setServerApiKey"
 };

@@ -54,7 +54,7 @@ export const shownMessageSchema = v.object({
 export type ShownMessage = v.InferOutput<typeof shownMessageSchema>;
 
 /** What the page offers as the next step under a notice. */
-const noticeActionSchema = v.picklist(["selectModel", "selectModelFile", "showLog"]);
+const noticeActionSchema = v.picklist(["selectModel", "selectModelFile", "showLog", "connectToServer", "setServerApiKey"]);
 export type NoticeAction = v.InferOutput<typeof noticeActionSchema>;
 
 /** The first-run welcome: what AstroSage is, the build that suits this machine, and getting it. */
@@ -77,7 +77,7 @@ export const welcomeSchema = v.object({
 export type Welcome = v.InferOutput<typeof welcomeSchema>;
 
 /** What the welcome's buttons ask for. */
-const welcomeActionSchema = v.picklist(["download", "cancelDownload", "retry", "selectModel", "selectModelFile"]);
+const welcomeActionSchema = v.picklist(["download", "cancelDownload", "retry", "selectModel", "selectModelFile", "connectToServer"]);
 export type WelcomeAction = v.InferOutput<typeof welcomeActionSchema>;
 
 /** How reasoning sections are shown: folded, unfolded, or not at all. */

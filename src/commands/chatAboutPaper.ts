@@ -21,7 +21,7 @@ export function chatAboutPaper(ctx: AstroSageContext) {
         const manuscript = await readManuscript(ctx, editor.document);
         if (manuscript == null)
             return;
-        const contextSize = ctx.config.contextSize;
+        const contextSize = ctx.contextSize;
         const paper = paperContext(manuscript, Math.floor(contextSize / 2));
         const title = manuscript.title ?? paper.label;
         if (!paper.complete) {

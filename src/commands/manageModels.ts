@@ -80,7 +80,7 @@ async function deleteFile(ctx: AstroSageContext, file: LibraryFile) {
     }
     if (inUse) {
         await ctx.chatView.session.stop();
-        await ctx.backend.unload().catch((error: unknown) => ctx.log.warn(`Unloading before the delete failed: ${String(error)}`));
+        await ctx.local.unload().catch((error: unknown) => ctx.log.warn(`Unloading before the delete failed: ${String(error)}`));
         await ctx.config.setModelPath("");
     }
     await ctx.library.delete(file.fileName);

@@ -7,6 +7,7 @@ import type {AstroSageContext} from "../context.ts";
 import {applyReviewSuggestion} from "./applyReviewSuggestion.ts";
 import {chatAboutPaper} from "./chatAboutPaper.ts";
 import {clearPaperCache} from "./clearPaperCache.ts";
+import {connectToServer, setServerApiKey, testServerConnection} from "./connectToServer.ts";
 import {discussFinding} from "./discussFinding.ts";
 import {dismissFinding} from "./dismissFinding.ts";
 import {downloadModel} from "./downloadModel.ts";
@@ -30,6 +31,9 @@ export function registerCommands(ctx: AstroSageContext) {
         "astrosage.explainCode": explainCode,
         "astrosage.selectModel": selectModel,
         "astrosage.selectModelFile": selectModelFile,
+        "astrosage.connectToServer": connectToServer,
+        "astrosage.setServerApiKey": setServerApiKey,
+        "astrosage.testServerConnection": testServerConnection,
         "astrosage.downloadModel": downloadModel,
         "astrosage.manageModels": manageModels,
         "astrosage.cancelDownload": (ctx) => () => ctx.downloads.active?.cancel(),

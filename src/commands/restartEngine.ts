@@ -4,7 +4,7 @@ import type {AstroSageContext} from "../context.ts";
 /** "AstroSage: Restart Engine": a fresh engine process; the model loads again on the next question. */
 export const restartEngine = (ctx: AstroSageContext) => async () => {
     void ctx.chatView.session.stop();
-    ctx.backend.reset();
+    ctx.local.reset();
     try {
         await ctx.engine.restart();
         ctx.chatView.setStatus(ctx.idleStatus());

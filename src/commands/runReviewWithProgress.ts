@@ -81,7 +81,7 @@ async function review(ctx: AstroSageContext, request: ReviewRequest, reasoning: 
                     backend: ctx.backend,
                     manuscript,
                     scope,
-                    contextSize: ctx.config.contextSize,
+                    contextSize: ctx.contextSize,
                     sampling: ctx.config.sampling,
                     reasoning,
                     fileText: currentText,

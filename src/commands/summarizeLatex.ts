@@ -33,7 +33,7 @@ export function summarizeLatex(ctx: AstroSageContext) {
         if (scope == null)
             return;
 
-        const budget = budgetFor(ctx.config.contextSize, SUMMARY_ANSWER_TOKENS);
+        const budget = budgetFor(ctx.contextSize, SUMMARY_ANSWER_TOKENS);
         const plan = planSummary(manuscript, scope, budget);
         if (plan.parts.length === 0) {
             void vscode.window.showInformationMessage(`${rootName(manuscript)} has no text to summarize yet.`);
@@ -57,7 +57,7 @@ async function summarize(ctx: AstroSageContext, manuscript: Manuscript, plan: Su
                     // Parts are sized with the model's own tokenizer, measured on this manuscript.
                     progress.report({message: "Loading the model and sizing the parts…"});
                     const charactersPerToken = await measureCharactersPerToken(ctx.backend, manuscript, signal);
-                    const budget = budgetFor(ctx.config.contextSize, SUMMARY_ANSWER_TOKENS, charactersPerToken);
+                    const budget = budgetFor(ctx.contextSize, SUMMARY_ANSWER_TOKENS, charactersPerToken);
                     ctx.log.info(`Summarize: ${charactersPerToken.toFixed(2)} characters per token, parts of up to ${budget.partTokens} tokens`);
                     const notes = manuscriptNotes(manuscript);
                     if (notes !== "")
@@ -89,7 +89,7 @@ async function summarize(ctx: AstroSageContext, manuscript: Manuscript, plan: Su
  * in the answer carry the rest).
  */
 function attachmentFor(ctx: AstroSageContext, manuscript: Manuscript, plan: SummaryPlan, scope: SummaryScope): Attachment {
-    const budget = Math.floor(ctx.config.contextSize / 2);
+    const budget = Math.floor(ctx.contextSize / 2);
     const paper = paperContext(manuscript, budget);
     // The paper's root names it: when it is edited, states saved for its old text are dropped.
     const document = manuscript.root;

@@ -11,7 +11,9 @@ export type ModelStatus =
     | {state: "loading"; name: string; progress: number}
     | {state: "ready"; name: string; device: string; lastStats?: TurnStats}
     | {state: "generating"; name: string; device: string; tokensPerSecond?: number}
-    | {state: "error"; message: string};
+    | {state: "error"; message: string}
+    /** The server backend before its first answer: the model is on `host`, nothing to load here. */
+    | {state: "server"; name: string; host: string};
 
 /** A short line for the chat header and the status bar. */
 export function describeStatus(status: ModelStatus): string {
@@ -28,6 +30,7 @@ export function describeStatus(status: ModelStatus): string {
             ? `${status.name} · generating…`
             : `${status.name} · generating at ${status.tokensPerSecond.toFixed(1)} tok/s`;
         case "error": return status.message;
+        case "server": return `${status.name} on ${status.host}`;
     }
 }
 

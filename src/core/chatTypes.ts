@@ -87,9 +87,19 @@ export type TurnStats = {
  * - `loadFailed`: the model could not be loaded (memory, unsupported architecture, …);
  * - `engineCrashed`: the engine process died during the turn;
  * - `busy`: another turn is running;
- * - `internal`: a bug.
+ * - `internal`: a bug;
+ * and with an inference server (`src/server/`):
+ * - `noServer`: the server backend is chosen but no server URL is set;
+ * - `serverUnreachable`: no HTTP answer (refused, unknown host, TLS, timeout);
+ * - `serverAuth`: 401/403: the API key or the gateway headers;
+ * - `serverBusy`: 429/503, with the wait the server asked for;
+ * - `serverRejected`: another 4xx (no such model, a request it does not accept);
+ * - `serverFailed`: 5xx, an answer cut off mid-stream, or one that is not the API's.
  */
-export const chatErrorCodes = ["noModel", "modelNotFound", "invalidModel", "loadFailed", "engineCrashed", "busy", "internal"] as const;
+export const chatErrorCodes = [
+    "noModel", "modelNotFound", "invalidModel", "loadFailed", "engineCrashed", "busy", "internal",
+    "noServer", "serverUnreachable", "serverAuth", "serverBusy", "serverRejected", "serverFailed"
+] as const;
 export type ChatErrorCode = typeof chatErrorCodes[number];
 
 /** A frame of a streamed answer. */
@@ -100,8 +110,8 @@ export type StreamFrame =
     | {kind: "error"; code: ChatErrorCode; message: string};
 
 /**
- * A model backend: the local engine process today, an inference server later.
- * The extension talks to every backend through this interface only.
+ * A model backend: the local engine process, or an OpenAI-compatible inference
+ * server. The extension talks to every backend through this interface only.
  */
 export interface ChatBackend {
     /**

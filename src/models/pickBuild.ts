@@ -24,7 +24,9 @@ export async function pickBuild(ctx: AstroSageContext, options: {
     quickPick.matchOnDetail = true;
 
     const show = async (advice: CatalogAdvice | undefined) => {
-        const builds = catalogItems({advice, files: await ctx.library.list(), currentPath: ctx.config.modelPath, onlyMissing: options.onlyMissing});
+        // With a server in use, no local build is "in use".
+        const currentPath = ctx.config.backendKind === "server" ? "" : ctx.config.modelPath;
+        const builds = catalogItems({advice, files: await ctx.library.list(), currentPath, onlyMissing: options.onlyMissing});
         const extras = options.extras ?? [];
         const active = quickPick.activeItems[0];
         quickPick.items = [

@@ -35,6 +35,7 @@ function iconFor(status: ModelStatus): string {
         case "error": return "$(error)";
         case "noModel": return "$(cloud-download)";
         case "downloading": return "$(cloud-download)";
+        case "server": return "$(server)";
         default: return "$(sparkle)";
     }
 }
@@ -49,5 +50,6 @@ function shortText(status: ModelStatus): string {
         case "ready": return `AstroSage: ready on ${status.device}`;
         case "generating": return status.tokensPerSecond == null ? "AstroSage: generating" : `AstroSage: generating ${status.tokensPerSecond.toFixed(1)} tok/s`;
         case "error": return "AstroSage: error";
+        case "server": return `AstroSage: ${status.host}`;
     }
 }
