@@ -12,6 +12,9 @@ dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 dpkg -s build-essential >/dev/null 2>&1 || need+=(build-essential)
 command -v python3 >/dev/null || need+=(python3)
 command -v cmake >/dev/null || need+=(cmake)
+# The server backend's tests make a self-signed TLS certificate with it.
+command -v openssl >/dev/null || need+=(openssl)
+command -v git >/dev/null || need+=(git)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 echo "setup-system: installing ${need[*]}"

@@ -250,8 +250,10 @@ export class ServerBackend implements ChatBackend {
                 models = await client.listModels(signal);
                 this.models.set(settings.baseUrl, models);
             } catch (error) {
-                // A named model can be asked for even when the list cannot be read (some gateways do not serve it).
-                if (settings.model !== "" && !signal.aborted)
+                // A named model can be asked for even when a gateway does not serve the list;
+                // a server that cannot be reached at all is not asked twice.
+                const listRefused = error instanceof ServerError && (error.code === "serverRejected" || error.code === "serverFailed");
+                if (settings.model !== "" && listRefused && !signal.aborted)
                     return {id: settings.model};
                 throw error;
             }

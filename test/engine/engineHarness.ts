@@ -4,7 +4,7 @@
  */
 import {existsSync} from "node:fs";
 import path from "node:path";
-import type {ChatTurn, StreamFrame} from "../../src/core/chatTypes.ts";
+import type {ChatBackend, ChatTurn, StreamFrame} from "../../src/core/chatTypes.ts";
 import {EngineProcess, type Logger} from "../../src/engine/EngineProcess.ts";
 import {LocalEngineBackend, type LocalModelSettings} from "../../src/engine/LocalEngineBackend.ts";
 
@@ -51,7 +51,7 @@ export function turn(prompt: string, options: Partial<ChatTurn> = {}): ChatTurn 
 export type Answer = {text: string; thought: string; frames: StreamFrame[]; final: StreamFrame};
 
 /** Runs a turn and gathers its frames; `onFrame` sees each as it arrives. */
-export async function ask(backend: LocalEngineBackend, chatTurn: ChatTurn, options: {signal?: AbortSignal; onFrame?: (frame: StreamFrame, answer: Answer) => void} = {}): Promise<Answer> {
+export async function ask(backend: ChatBackend, chatTurn: ChatTurn, options: {signal?: AbortSignal; onFrame?: (frame: StreamFrame, answer: Answer) => void} = {}): Promise<Answer> {
     const answer: Answer = {text: "", thought: "", frames: [], final: {kind: "error", code: "internal", message: "no final frame"}};
     await backend.chat(chatTurn, (frame) => {
         answer.frames.push(frame);
