@@ -3,6 +3,7 @@
  * base URL, where its key is kept, and the messages for what a server answers.
  */
 import assert from "node:assert/strict";
+import {readFileSync} from "node:fs";
 import {describe, test} from "node:test";
 import {fromStatus, parseRetryAfter, redact, serverSaid, unreachable} from "../../src/server/ServerError.ts";
 import {apiKeySecretName, normalizeBaseUrl} from "../../src/server/serverUrl.ts";
@@ -21,6 +22,18 @@ describe("the server URL", () => {
     test("anything but an http(s) URL is refused", () => {
         for (const typed of ["", "gpu.example.edu", "ftp://gpu.example.edu", "file:///etc/passwd", "http://", "javascript:alert(1)"])
             assert.equal(normalizeBaseUrl(typed), undefined, typed);
+    });
+
+    test("in an untrusted workspace, its own settings cannot send the user's questions elsewhere", () => {
+        const manifest = JSON.parse(readFileSync("package.json", "utf8")) as {
+            capabilities: {untrustedWorkspaces: {supported: string; restrictedConfigurations: string[]}};
+            contributes: {configuration: {properties: Record<string, {scope?: string}>}};
+        };
+        const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+        for (const key of ["astrosage.server.url", "astrosage.server.headers", "astrosage.backend"])
+            assert.ok(restricted.includes(key), `${key} is restricted`);
+        // The key is no setting at all: it lives in SecretStorage.
+        assert.ok(Object.keys(manifest.contributes.configuration.properties).every((key) => !/apikey|secret|password|token$/i.test(key)));
     });
 
     test("an API key is kept per server origin, so a changed URL never receives another server's key", () => {
