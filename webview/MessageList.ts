@@ -30,6 +30,9 @@ export class MessageList {
         this.root.addEventListener("scroll", () => {
             this.following = this.isAtEnd();
         });
+        // The list shrinks when a notice or the welcome appears above it, or the input grows:
+        // the newest message stays in view (a shrink moves no scroll position and fires no scroll event).
+        new ResizeObserver(() => this.follow()).observe(this.root);
     }
 
     public showAll(messages: readonly ShownMessage[]) {

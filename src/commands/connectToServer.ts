@@ -51,10 +51,8 @@ export const connectToServer = (ctx: AstroSageContext) => async () => {
         return;
     await ctx.config.setServer(baseUrl, model.id);
     ctx.log.info(`Connected to ${report.origin}: ${report.models.length} model(s), using ${model.id}${model.contextSize == null ? "" : ` (context ${model.contextSize})`}`);
-    void vscode.window.showInformationMessage(
-        `AstroSage now answers with ${model.id} on ${report.origin} (the server answered in ${Math.round(report.milliseconds)} ms). ` +
-        "Chat, Summarize, Review and Explain use it; \"AstroSage: Select Model…\" goes back to a model on this machine."
-    );
+    // Short, so the notification shows it whole: the model and the host.
+    void vscode.window.showInformationMessage(`AstroSage answers with ${model.id} on ${new URL(baseUrl).host}.`);
 };
 
 /** "AstroSage: Set Server API Key…": stores, replaces or (empty) removes the key of the server in use. */
