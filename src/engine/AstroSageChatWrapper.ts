@@ -9,8 +9,7 @@
 import type {ChatWrapperSettings} from "node-llama-cpp";
 import type * as NodeLlamaCpp from "node-llama-cpp";
 
-/** The system prompt that switches AstroSage's reasoning mode on (AstroSage-70B paper). */
-export const REASONING_SYSTEM_PROMPT = "detailed thinking on";
+export {REASONING_SYSTEM_PROMPT} from "../core/reasoningMode.ts";
 
 export type AstroSageChatWrapperOptions = {
     /**

@@ -10,7 +10,7 @@ import path from "node:path";
 import {chatErrorCodes, type ChatBackend, type ChatErrorCode, type ChatTurn, type StreamFrame, type TurnStats} from "../core/chatTypes.ts";
 import type {ModelStatus} from "../core/ModelStatus.ts";
 import type {PromptStateCache, PromptStateSlot} from "../models/PromptStateCache.ts";
-import {REASONING_SYSTEM_PROMPT} from "./AstroSageChatWrapper.ts";
+import {REASONING_SYSTEM_PROMPT} from "../core/reasoningMode.ts";
 import type {EngineEvent, EngineRequest, LoadedModel} from "./protocol.ts";
 import type {EngineProcess} from "./EngineProcess.ts";
 

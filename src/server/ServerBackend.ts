@@ -19,13 +19,12 @@
  */
 import type {ChatBackend, ChatMessage, ChatTurn, StopReason, StreamFrame} from "../core/chatTypes.ts";
 import type {ModelStatus} from "../core/ModelStatus.ts";
+import {REASONING_SYSTEM_PROMPT} from "../core/reasoningMode.ts";
 import {ThoughtSplitter} from "../core/ThoughtSplitter.ts";
 import {OpenAiClient, type ChatCompletionChunk, type ServerModel, type ServerSettings} from "./OpenAiClient.ts";
 import {ServerError} from "./ServerError.ts";
 import {TurnMeter} from "./TurnMeter.ts";
 
-/** The AstroSage-70B paper's reasoning switch (the same text the local engine sends). */
-export const SERVER_REASONING_SYSTEM_PROMPT = "detailed thinking on";
 const THINK_PREFILL = "<think>\n";
 
 export type ServerBackendOptions = {
@@ -273,7 +272,7 @@ export class ServerBackend implements ChatBackend {
 
 /** The system prompt, the conversation and, to continue it, the beginning of the answer. */
 function messagesFor(turn: ChatTurn, answerPrefix: string | undefined): {role: string; content: string}[] {
-    const system = turn.reasoning ? SERVER_REASONING_SYSTEM_PROMPT : turn.systemPrompt;
+    const system = turn.reasoning ? REASONING_SYSTEM_PROMPT : turn.systemPrompt;
     return [
         ...(system === "" ? [] : [{role: "system", content: system}]),
         ...turn.messages.map((message: ChatMessage) => ({role: message.role, content: message.text})),
