@@ -8,6 +8,8 @@
 import {createHash} from "node:crypto";
 import {mkdir, readdir, readFile, rename, rm, stat, writeFile} from "node:fs/promises";
 import path from "node:path";
+import {BYTE_LEVEL_CHARACTERS} from "../../test/support/gguf/byteLevel.ts";
+import {createLlama3Vocabulary, TokenType} from "../../test/support/gguf/llama3Tokenizer.ts";
 import {LLAMA_3_2_1B_SHAPE, writeRandomModel, type RandomModelInfo} from "../../test/support/gguf/randomModel.ts";
 import {longScript, writeScriptedModel, type ScriptedModelInfo} from "../../test/support/gguf/scriptedModel.ts";
 
@@ -32,6 +34,33 @@ export type CachedModel<Info> = {
  */
 export function randomLlama1bModel(): Promise<CachedModel<RandomModelInfo>> {
     return cachedModel("random-llama-3.2-1b-q4_0", (filePath) => writeRandomModel(filePath, LLAMA_3_2_1B_SHAPE));
+}
+
+/**
+ * The ids of the random model's tokens that are not text on their own: the lone
+ * bytes 0x80–0xFF of the byte-level alphabet, pieces of a multi-byte character.
+ * Random weights draw them and rarely complete a character; llama-server then
+ * ends the answer with a 500 error event ("The model produced output that does
+ * not match the expected … format") once the text ends in a broken character,
+ * on any chat template. The server scenario bans them (`--logit-bias ID-inf`).
+ */
+export function randomModelNonTextTokens(info: RandomModelInfo): number[] {
+    const vocabulary = createLlama3Vocabulary();
+    // The writer pads the test vocabulary with <unusedN> fillers (valid text) up to vocabularySize.
+    if (info.vocabularySize < vocabulary.size)
+        throw new Error(`The random model has ${info.vocabularySize} tokens, fewer than the test vocabulary's ${vocabulary.size}: the toolkit changed.`);
+    const decoder = new TextDecoder("utf-8", {fatal: true});
+    const bytesOf = (stored: string) => Uint8Array.from([...stored].map((character) => BYTE_LEVEL_CHARACTERS.indexOf(character)));
+    return vocabulary.tokens.flatMap((stored, id) => {
+        if (vocabulary.tokenTypes[id] !== TokenType.NORMAL)
+            return [];
+        try {
+            decoder.decode(bytesOf(stored));
+            return [];
+        } catch {
+            return [id];
+        }
+    });
 }
 
 /** A scripted model whose answer to any prompt is `longScript(words)`: `words` tokens, then end of turn. */

@@ -23,6 +23,12 @@ export interface BenchSide {
     readonly name: SideName;
     /** Loads the model (and for the extension side, starts the engine); not timed. */
     load(settings: ModelSettings): Promise<void>;
+    /**
+     * Optional, untimed, before each turn: brings the side to the state it would be in
+     * after answering `previous`, when the side cannot keep that state itself (a server's
+     * one slot, shared by both sides, holds whichever side asked last).
+     */
+    prepare?(previous: ChatTurn): Promise<void>;
     /** Runs one turn and times it as its caller sees it. */
     run(turn: ChatTurn): Promise<TurnMeasurement>;
     /** Frees the model. */

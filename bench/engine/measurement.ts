@@ -21,12 +21,28 @@ export type TurnMeasurement = {
     totalMs: number;
     /** The answer's text, thoughts included, to check that both sides did the same work. */
     text: string;
-    /** Extension side only: the engine's own figures, measured inside its process. */
+    /**
+     * Extension side only: the backend's own figures (the engine's, measured inside
+     * its process; `ServerBackend`'s, measured by its TurnMeter in this one).
+     */
     engineStats?: TurnStats;
+    /** Server scenarios only: llama-server's own timings of the turn, from its log. */
+    serverTimings?: ServerTimings;
     /** CPU cores other processes kept busy during the turn, on average (Linux only). */
     otherLoadCores?: number;
     /** CPU time this side's processes spent on the turn, prompt included. */
     cpu?: TurnCpu;
+};
+
+/** llama-server's `print_timing` for one request, timed inside the server. */
+export type ServerTimings = {
+    promptMs: number;
+    /** Prompt tokens it evaluated (a prefix cached from the previous request is not counted). */
+    promptTokens: number;
+    decodeMs: number;
+    decodeTokens: number;
+    /** decodeTokens / decodeMs: the server's own decode rate. */
+    decodeTokensPerSecond: number;
 };
 
 /** Times a turn's chunks as the caller receives them. Start it just before issuing the request. */

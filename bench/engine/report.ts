@@ -1,14 +1,58 @@
 /**
  * The benchmark's readable report (stdout); the same figures go to
- * bench-results/engine.json.
+ * bench-results/engine.json (the engine scenarios) and
+ * bench-results/engine-server.json (the server backend's).
  */
 import type {Estimate, Spread} from "./measurement.ts";
-import {BUSY_NEIGHBOUR_CORES, type ScenarioResult} from "./scenario.ts";
+import {BUSY_NEIGHBOUR_CORES, type ScenarioKind, type ScenarioResult} from "./scenario.ts";
+
+/** How each kind of scenario names its sides and figures. */
+const LABELS: Record<ScenarioKind, {
+    heading: string;
+    extension: string;
+    direct: string;
+    ownStats: string;
+    ownStatsNote: string;
+    overhead: string;
+    ttftDifference: string;
+    host: string;
+    helper: string;
+    /** The scenario ids whose per-token overhead implies the model's decode ratio. */
+    implied: {model: string; scripted: string};
+}> = {
+    engine: {
+        heading: "AstroSage engine benchmark: the extension's engine process vs node-llama-cpp in-process",
+        extension: "extension (engine process)",
+        direct: "direct (in-process)",
+        ownStats: "  engine's own stats",
+        ownStatsNote: "\"engine's own stats\" are timed inside the engine process",
+        overhead: "per-token overhead of the process hop",
+        ttftDifference: "TTFT, extension − direct",
+        host: "host",
+        helper: "engine",
+        implied: {model: "random-1b", scripted: "scripted"}
+    },
+    server: {
+        heading: "AstroSage server backend benchmark: ServerBackend vs a bare fetch of the same llama-server",
+        extension: "extension (ServerBackend)",
+        direct: "direct (fetch + SSE read)",
+        ownStats: "  ServerBackend's TurnMeter",
+        ownStatsNote: "\"ServerBackend's TurnMeter\" is the backend's own stats (its clock starts inside chat()); " +
+            "\"llama-server\" rows are the server's own timings of each side's turns, from its log: prompt evaluation ms, decode rate",
+        overhead: "per-token overhead of ServerBackend",
+        ttftDifference: "TTFT, extension − direct",
+        host: "client",
+        helper: "llama-server",
+        implied: {model: "server-random-1b", scripted: "server-scripted"}
+    }
+};
 
 export type BenchEnvironment = {
     startedAt: string;
     node: string;
     nodeLlamaCpp: string;
+    /** Server scenarios: the llama.cpp commit llama-server was built from. */
+    llamaServer?: string;
     cpu: string;
     cpuCount: number;
     /** One-minute load average when the benchmark started and ended. */
@@ -34,9 +78,10 @@ export type BenchReport = {
  * out, so this resolves the ratio far more finely than the 1B model's own
  * pairs, whose turns vary by several percent on a 2-core machine.
  */
-export function impliedDecodeRatio(scenarios: ScenarioResult[]): Estimate | undefined {
-    const model = scenarios.find((result) => result.id === "random-1b");
-    const scripted = scenarios.find((result) => result.id === "scripted");
+export function impliedDecodeRatio(scenarios: ScenarioResult[], kind: ScenarioKind = "engine"): Estimate | undefined {
+    const ids = LABELS[kind].implied;
+    const model = scenarios.find((result) => result.id === ids.model);
+    const scripted = scenarios.find((result) => result.id === ids.scripted);
     if (model == null || scripted == null)
         return undefined;
     const directRate = model.direct.decodeTokensPerSecond.median;
@@ -46,11 +91,13 @@ export function impliedDecodeRatio(scenarios: ScenarioResult[]): Estimate | unde
     return {mean: ratio(overhead.mean), low: ratio(overhead.high), high: ratio(overhead.low), pairs: overhead.pairs};
 }
 
-export function formatReport(report: BenchReport): string {
+export function formatReport(report: BenchReport, kind: ScenarioKind = "engine"): string {
     const {environment} = report;
+    const labels = LABELS[kind];
     const lines = [
-        "AstroSage engine benchmark: the extension's engine process vs node-llama-cpp in-process",
-        `  ${environment.cpuCount} × ${environment.cpu}; Node ${environment.node}; node-llama-cpp ${environment.nodeLlamaCpp}`,
+        labels.heading,
+        `  ${environment.cpuCount} × ${environment.cpu}; Node ${environment.node}; ` +
+            (kind === "server" ? `llama-server built from llama.cpp ${environment.llamaServer ?? "?"}` : `node-llama-cpp ${environment.nodeLlamaCpp}`),
         `  load average ${environment.loadAverageAtStart.toFixed(2)} at the start, ${environment.loadAverageAtEnd.toFixed(2)} at the end`,
         `  ${environment.promptState}`,
         "  TTFT = request issued → first text chunk received by the caller; decode = (tokens − 1) / (first → last chunk).",
@@ -60,14 +107,16 @@ export function formatReport(report: BenchReport): string {
         lines.push(...formatScenario(scenario, environment), "");
     lines.push(...formatSummary(report.scenarios));
     if (report.impliedDecodeRatio != null)
-        lines.push(`  random-1b decode ratio implied by the scripted per-token overhead: ${formatInterval(report.impliedDecodeRatio, 4)} ` +
-            `(goal ≥ ${environment.decodeRatioGoal}: ${goalVerdict(report.impliedDecodeRatio, environment.decodeRatioGoal)})`);
+        lines.push(`  ${labels.implied.model} decode ratio implied by the ${labels.implied.scripted} per-token overhead: ${formatInterval(report.impliedDecodeRatio, 4)}` +
+            (kind === "engine" ? ` (goal ≥ ${environment.decodeRatioGoal}: ${goalVerdict(report.impliedDecodeRatio, environment.decodeRatioGoal)})` : ""));
     lines.push("", `Total time ${report.totalSeconds.toFixed(0)} s.`);
     return lines.join("\n");
 }
 
 function formatScenario(result: ScenarioResult, environment: BenchEnvironment): string[] {
     const {comparison, extension, direct} = result;
+    const labels = LABELS[result.kind];
+    const serverRows = [["extension", extension], ["direct", direct]] as const;
     const modelFacts = Object.entries(result.model).map(([key, value]) => `${key} ${value}`).join(", ");
     const quietCount = result.repetitions.filter((pair) => pair.quiet).length;
     const lines = [
@@ -78,14 +127,17 @@ function formatScenario(result: ScenarioResult, environment: BenchEnvironment): 
         "",
         table([
             ["", "TTFT ms", "decode tok/s", "µs/token", "prompt tok", "generated"],
-            ["extension (engine process)", formatSpread(extension.ttftMs, 1), formatSpread(extension.decodeTokensPerSecond, 2),
+            [labels.extension, formatSpread(extension.ttftMs, 1), formatSpread(extension.decodeTokensPerSecond, 2),
                 formatSpread(extension.microsecondsPerToken, 0), formatSpread(extension.promptTokens, 0), formatSpread(extension.generatedTokens, 0)],
-            ["direct (in-process)", formatSpread(direct.ttftMs, 1), formatSpread(direct.decodeTokensPerSecond, 2),
+            [labels.direct, formatSpread(direct.ttftMs, 1), formatSpread(direct.decodeTokensPerSecond, 2),
                 formatSpread(direct.microsecondsPerToken, 0), formatSpread(direct.promptTokens, 0), formatSpread(direct.generatedTokens, 0)],
-            ["  engine's own stats", formatSpread(extension.engineReported.ttftMs, 1), formatSpread(extension.engineReported.decodeTokensPerSecond, 2), "", "", ""]
+            [labels.ownStats, formatSpread(extension.engineReported.ttftMs, 1), formatSpread(extension.engineReported.decodeTokensPerSecond, 2), "", "", ""],
+            ...serverRows.flatMap(([name, side]) => side.serverReported == null ? [] : [[
+                `  llama-server, ${name} turns`, formatSpread(side.serverReported.promptMs, 1), formatSpread(side.serverReported.decodeTokensPerSecond, 2), "", "", ""
+            ]])
         ]),
         `  (median [min–max] over ${result.summarized === "quiet pairs" ? "the quiet pairs" : "all pairs, busy ones included"}; ` +
-            "\"engine's own stats\" are timed inside the engine process)",
+            `${labels.ownStatsNote})`,
         "",
         table([
             ["pair", "first", "ext TTFT", "direct TTFT", "ext tok/s", "direct tok/s", "ext ÷ direct", "others' CPU"],
@@ -105,12 +157,24 @@ function formatScenario(result: ScenarioResult, environment: BenchEnvironment): 
         "",
         `  decode, extension ÷ direct: ${formatEstimate(comparison.decodeRatio, 3, "×")} ` +
             `(ratio of the medians ${comparison.decodeRatioOfMedians.toFixed(3)}×)`,
-        `  TTFT, extension − direct: ${formatEstimate(comparison.ttftDifferenceMs, 1, " ms", true)}`,
-        `  per-token overhead of the process hop: ${formatEstimate(comparison.perTokenOverheadUs, 0, " µs per token", true)}`,
+        `  TTFT, extension ÷ direct: ${formatEstimate(comparison.ttftRatio, 3, "×")} ` +
+            `(ratio of the medians ${(extension.ttftMs.median / direct.ttftMs.median).toFixed(3)}×)`,
+        `  ${labels.ttftDifference}: ${formatEstimate(comparison.ttftDifferenceMs, 1, " ms", true)}`,
+        `  ${labels.overhead}: ${formatEstimate(comparison.perTokenOverheadUs, 0, " µs per token", true)}`,
+        ...(comparison.ttftOutsideServerDifferenceMs == null
+            ? []
+            : [`  TTFT outside llama-server's prompt evaluation, extension − direct: ${formatEstimate(comparison.ttftOutsideServerDifferenceMs, 1, " ms", true)}`]),
+        ...(comparison.serverDecodeRatio == null
+            ? []
+            : [`  llama-server's own decode rate, extension turns ÷ direct turns: ${formatEstimate(comparison.serverDecodeRatio, 3, "×")}`]),
         `  CPU per token (prompt included): extension ${extension.cpuMicrosecondsPerToken.median.toFixed(0)} µs ` +
-            `(host ${extension.cpuMicrosecondsPerTokenIn.host.median.toFixed(0)} + engine ${extension.cpuMicrosecondsPerTokenIn.engine.median.toFixed(0)}), ` +
-            `direct ${direct.cpuMicrosecondsPerToken.median.toFixed(0)} µs; extension − direct ${formatEstimate(comparison.cpuOverheadUs, 0, " µs", true)}`,
-        "  (means over the pairs, decode ratio as a geometric mean, with 95% confidence intervals)"
+            `(${labels.host} ${extension.cpuMicrosecondsPerTokenIn.host.median.toFixed(0)} + ${labels.helper} ${extension.cpuMicrosecondsPerTokenIn.engine.median.toFixed(0)}), ` +
+            `direct ${direct.cpuMicrosecondsPerToken.median.toFixed(0)} µs` +
+            (result.kind === "server"
+                ? ` (${labels.host} ${direct.cpuMicrosecondsPerTokenIn.host.median.toFixed(0)} + ${labels.helper} ${direct.cpuMicrosecondsPerTokenIn.engine.median.toFixed(0)})`
+                : "") +
+            `; extension − direct ${formatEstimate(comparison.cpuOverheadUs, 0, " µs", true)}`,
+        "  (means over the pairs, ratios as geometric means, with 95% confidence intervals)"
     ];
     if (result.cutShort != null)
         lines.push(`  WARNING: fewer quiet pairs than --reps asked for: ${result.cutShort}.`);
@@ -133,7 +197,7 @@ function formatSummary(results: ScenarioResult[]): string[] {
     return [
         "== Summary (medians per side; ratio and differences over the pairs, with 95% intervals) ==",
         table([
-            ["", "ext tok/s", "direct tok/s", "ext ÷ direct", "ext TTFT ms", "direct TTFT ms", "ext µs/tok", "direct µs/tok", "Δ µs/tok", "Δ CPU µs/tok"],
+            ["", "ext tok/s", "direct tok/s", "ext ÷ direct", "ext TTFT ms", "direct TTFT ms", "TTFT ext ÷ direct", "ext µs/tok", "direct µs/tok", "Δ µs/tok", "Δ CPU µs/tok"],
             ...results.map((result) => [
                 result.id,
                 result.extension.decodeTokensPerSecond.median.toFixed(2),
@@ -141,6 +205,7 @@ function formatSummary(results: ScenarioResult[]): string[] {
                 formatInterval(result.comparison.decodeRatio, 3),
                 result.extension.ttftMs.median.toFixed(1),
                 result.direct.ttftMs.median.toFixed(1),
+                formatInterval(result.comparison.ttftRatio, 3),
                 result.extension.microsecondsPerToken.median.toFixed(0),
                 result.direct.microsecondsPerToken.median.toFixed(0),
                 formatInterval(result.comparison.perTokenOverheadUs, 0, true),

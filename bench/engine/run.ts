@@ -1,11 +1,16 @@
 /**
  * Engine benchmark: what the process hop costs. Generation through the
  * extension's engine process is measured side by side with node-llama-cpp
- * called directly in this process.
+ * called directly in this process. And the server backend: what the extension's
+ * client costs, `ServerBackend` against a bare fetch of the same llama-server.
  *
  *     npm run bench:engine -- [--threads 2] [--scripted-threads 1] [--tokens 128]
  *                             [--reps 16] [--scripted-reps 10] [--context 2048]
- *                             [--budget 420] [--quiet-wait 20] [--only random|scripted]
+ *                             [--budget 420] [--server-budget 240] [--quiet-wait 20]
+ *                             [--only random|scripted|server[,…]]
+ *
+ * `--only server` runs the server backend's scenarios alone (2–3 minutes on 2 cores);
+ * without --only, they run after the engine's. See "The server backend" below.
  *
  * The two sides:
  * - extension: the real host-side classes (`EngineProcess`, `LocalEngineBackend`,
@@ -65,8 +70,35 @@
  * neighbour says little, so each pair first waits (up to --quiet-wait s) for a
  * quiet moment, busy pairs are replaced, and no pair starts that would end more
  * than --budget s after the start (the model scenario leaves the last 45 s to
- * the scripted one), which keeps a run under about 10 minutes. The report goes
+ * the scripted one), which keeps a run under about 10 minutes (plus the server
+ * part's --server-budget, when it runs too). The report goes
  * to stdout, the same figures as JSON to bench-results/engine.json; progress to stderr.
+ *
+ * The server backend (bench/engine/serverSides.ts; scenarios server-random-1b and
+ * server-scripted): one llama-server process (test/support/llamaServer.ts, the binary
+ * built by scripts/setup-llama-server.sh) serves the same model file, with the same
+ * threads and context, to both sides:
+ * - extension: `ServerBackend.chat` with the same `ChatTurn`s as above (the default
+ *   system prompt, the same questions and sampling, --tokens), its frames timed as
+ *   they arrive;
+ * - direct: `fetch` of /v1/chat/completions with the body ServerBackend sends (model,
+ *   messages, temperature, top_p, max_tokens, stream_options.include_usage, stream;
+ *   compared with the extension's on the warm-up turn) and a line-by-line SSE read.
+ * The two sides share the server's one slot: before each turn, untimed, the slot is
+ * primed with the previous question, so both find the system preamble cached.
+ * TTFT runs from the request to the first content or reasoning delta; decode is
+ * (tokens − 1) / (first → last delta), tokens being the server's own count on both
+ * sides (`usage.completion_tokens`; it counts a final end token, the same on both).
+ * ServerBackend builds its own body and cannot pass llama-server's `ignore_eos`, so
+ * the random model's server runs with `--ignore-eos` instead: every turn, on both
+ * sides, runs to --tokens; and it bans (`--logit-bias ID-inf`) the lone bytes 0x80–0xFF,
+ * which random weights draw and which, left as a broken character, make llama-server
+ * end the answer with an error event. llama-server's own timings of each turn (from its log)
+ * show whether it worked as fast for both sides: the caller-side ratio is then the
+ * client's. The scripted model's per-token overhead (µs, where it stands out, at
+ * ~2,500 tokens/s) implies the 1B model's ratio, as for the engine. Its own budget
+ * (--server-budget, from the server part's start; the last 40 s kept for the scripted
+ * model); figures to bench-results/engine-server.json.
  */
 import {spawnSync} from "node:child_process";
 import {existsSync, readdirSync, readFileSync, statSync} from "node:fs";
@@ -74,12 +106,17 @@ import {mkdir, writeFile} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {parseArgs} from "node:util";
-import {randomLlama1bModel, scriptedModel} from "./benchModels.ts";
-import {DirectSide, ExtensionSide} from "./benchSides.ts";
+import {randomLlama1bModel, randomModelNonTextTokens, scriptedModel} from "./benchModels.ts";
+import {DirectSide, ExtensionSide, type BenchSide} from "./benchSides.ts";
 import {formatReport, impliedDecodeRatio, type BenchEnvironment, type BenchReport} from "./report.ts";
-import {runScenario, type Scenario, type ScenarioResult} from "./scenario.ts";
+import {runScenario, type Scenario, type ScenarioKind, type ScenarioResult} from "./scenario.ts";
+import {bodyDifference, ServerDirectSide, ServerExtensionSide, ServerHost, type CapturedBodies} from "./serverSides.ts";
+import {llamaServerBinary} from "../../test/support/llamaServer.ts";
 
-const RESULTS_PATH = path.resolve("bench-results/engine.json");
+const RESULTS_PATHS: Record<ScenarioKind, string> = {
+    engine: path.resolve("bench-results/engine.json"),
+    server: path.resolve("bench-results/engine-server.json")
+};
 const ENGINE_PATH = path.resolve("dist/engine.mjs");
 /** What the engine bundle is built from (the host classes come from src/ directly). */
 const ENGINE_SOURCES = ["src/engine", "src/core"].map((folder) => path.resolve(folder));
@@ -87,6 +124,11 @@ const SCRIPT_WORDS = 600;
 const DECODE_RATIO_GOAL = 0.98;
 /** Of the budget, what the scripted model's pairs keep for themselves: each takes about a second. */
 const SCRIPTED_RESERVE_SECONDS = 45;
+/** The same for the server part: its scripted pairs take about 1.5 s each, the quiet check included. */
+const SERVER_SCRIPTED_RESERVE_SECONDS = 40;
+/** What --only picks from. */
+const GROUPS = ["random", "scripted", "server"] as const;
+type Group = typeof GROUPS[number];
 /**
  * The share of a random-weight turn's tokens that must reach the caller.
  * node-llama-cpp reports a token only once its text is whole UTF-8, and random
@@ -104,8 +146,10 @@ type BenchOptions = {
     scriptedRepetitions: number;
     contextSize: number;
     budgetSeconds: number;
+    serverBudgetSeconds: number;
     quietWaitSeconds: number;
-    only: "random" | "scripted" | undefined;
+    /** The scenario groups to run. */
+    groups: Set<Group>;
 };
 
 function parseOptions(): BenchOptions {
@@ -118,6 +162,7 @@ function parseOptions(): BenchOptions {
             "scripted-reps": {type: "string", default: "10"},
             context: {type: "string", default: "2048"},
             budget: {type: "string", default: "420"},
+            "server-budget": {type: "string", default: "240"},
             "quiet-wait": {type: "string", default: "20"},
             only: {type: "string"}
         }
@@ -128,8 +173,10 @@ function parseOptions(): BenchOptions {
             throw new Error(`--${name} needs a positive whole number, got "${text}"`);
         return value;
     };
-    if (values.only != null && values.only !== "random" && values.only !== "scripted")
-        throw new Error(`--only is "random" or "scripted", got "${values.only}"`);
+    const only = values.only?.split(",").map((name) => name.trim()) ?? [...GROUPS];
+    const unknown = only.filter((name) => !(GROUPS as readonly string[]).includes(name));
+    if (unknown.length > 0 || only.length === 0)
+        throw new Error(`--only takes ${GROUPS.join(", ")} (or several, comma-separated), got "${values.only}"`);
     return {
         threads: positive("threads", values.threads),
         scriptedThreads: positive("scripted-threads", values["scripted-threads"]),
@@ -138,8 +185,9 @@ function parseOptions(): BenchOptions {
         scriptedRepetitions: positive("scripted-reps", values["scripted-reps"]),
         contextSize: positive("context", values.context),
         budgetSeconds: positive("budget", values.budget),
+        serverBudgetSeconds: positive("server-budget", values["server-budget"]),
         quietWaitSeconds: positive("quiet-wait", values["quiet-wait"]),
-        only: values.only
+        groups: new Set(only as Group[])
     };
 }
 
@@ -147,18 +195,20 @@ async function main() {
     const started = performance.now();
     const options = parseOptions();
     const progress = (line: string) => console.error(line);
-    ensureEngineBuilt(progress);
+    const {groups} = options;
+    if (groups.has("random") || groups.has("scripted"))
+        ensureEngineBuilt(progress);
     const loadAverageAtStart = os.loadavg()[0]!;
 
     const defaults = extensionDefaults();
-    const scenarios: Scenario[] = [];
-    if (options.only !== "scripted") {
-        progress("Preparing the random-weight Llama-3.2-1B-shaped model…");
-        const model = await randomLlama1bModel();
-        progress(model.reused ? `  reusing ${model.path}` : `  wrote ${model.path} in ${model.writeSeconds.toFixed(1)} s`);
-        scenarios.push({
-            id: "random-1b",
-            title: "Random weights, Llama-3.2-1B shapes",
+    const randomModel = groups.has("random") || groups.has("server") ? await prepareRandomModel(progress) : undefined;
+    const scripted = groups.has("scripted") || groups.has("server") ? await scriptedModel(SCRIPT_WORDS) : undefined;
+    const randomScenario = (id: string, kind: ScenarioKind, extraFacts: Record<string, string> = {}): Scenario => {
+        const model = randomModel!;
+        return {
+            id,
+            kind,
+            title: kind === "server" ? "Server: random weights, Llama-3.2-1B shapes" : "Random weights, Llama-3.2-1B shapes",
             modelPath: model.path,
             threads: options.threads,
             contextSize: options.contextSize,
@@ -167,24 +217,27 @@ async function main() {
                 // The toolkit's small vocabulary: Llama-3.2-1B's 128256-token embedding and output layer would add 0.26 B.
                 weights: `${(model.info.parameterCount / 1e9).toFixed(2)} B (Q4_0)`,
                 vocabulary: model.info.vocabularySize,
-                size: `${(model.info.fileBytes / 1e6).toFixed(0)} MB`
+                size: `${(model.info.fileBytes / 1e6).toFixed(0)} MB`,
+                ...extraFacts
             },
             systemPrompt: defaults.systemPrompt,
             sampling: {temperature: defaults.temperature, topP: defaults.topP},
             maxTokens: options.tokens,
             repetitions: options.repetitions,
             expected: {
-                generatedTokens: {min: Math.floor(options.tokens * MIN_REPORTED_SHARE), max: options.tokens},
+                // llama-server counts every token it generated, whole characters or not; node-llama-cpp only those it reported.
+                generatedTokens: {min: kind === "server" ? options.tokens : Math.floor(options.tokens * MIN_REPORTED_SHARE), max: options.tokens},
                 stopReason: "maxTokens",
                 sameText: false
             }
-        });
-    }
-    if (options.only !== "random") {
-        const model = await scriptedModel(SCRIPT_WORDS);
-        scenarios.push({
-            id: "scripted",
-            title: `Scripted model, longScript(${SCRIPT_WORDS})`,
+        };
+    };
+    const scriptedScenario = (id: string, kind: ScenarioKind): Scenario => {
+        const model = scripted!;
+        return {
+            id,
+            kind,
+            title: `${kind === "server" ? "Server: scripted" : "Scripted"} model, longScript(${SCRIPT_WORDS})`,
             modelPath: model.path,
             threads: options.scriptedThreads,
             contextSize: options.contextSize,
@@ -200,45 +253,130 @@ async function main() {
             maxTokens: model.info.scriptTokenCount + 100,
             repetitions: options.scriptedRepetitions,
             expected: {
-                generatedTokens: {min: model.info.scriptTokenCount, max: model.info.scriptTokenCount},
+                // llama-server's count includes the end-of-turn token.
+                generatedTokens: {
+                    min: model.info.scriptTokenCount + (kind === "server" ? 1 : 0),
+                    max: model.info.scriptTokenCount + (kind === "server" ? 1 : 0)
+                },
                 stopReason: "eogToken",
                 sameText: true
             }
+        };
+    };
+
+    const quietWaitMs = options.quietWaitSeconds * 1000;
+    const engineResults: ScenarioResult[] = [];
+    if (groups.has("random") || groups.has("scripted")) {
+        const engineScenarios = [
+            ...(groups.has("random") ? [randomScenario("random-1b", "engine")] : []),
+            ...(groups.has("scripted") ? [scriptedScenario("scripted", "engine")] : [])
+        ];
+        const sides = {extension: new ExtensionSide(), direct: new DirectSide()};
+        const budgetEnd = started + options.budgetSeconds * 1000;
+        try {
+            for (const scenario of engineScenarios) {
+                const reserve = scenario.id === "random-1b" && groups.has("scripted") ? SCRIPTED_RESERVE_SECONDS * 1000 : 0;
+                engineResults.push(await runScenario(scenario, sides, {deadline: budgetEnd - reserve, quietWaitMs}, progress));
+            }
+        } finally {
+            await sides.extension.dispose();
+            await sides.direct.dispose();
+        }
+        const warnings = [...sides.extension.warnings().map((line) => `extension: ${line}`), ...sides.direct.warnings().map((line) => `direct: ${line}`)];
+        await report("engine", engineResults, warnings, {started, loadAverageAtStart});
+    }
+
+    const serverResults: ScenarioResult[] = [];
+    if (groups.has("server")) {
+        const serverStarted = performance.now();
+        const serverLoadAtStart = os.loadavg()[0]!;
+        progress("Server backend: llama-server (built by scripts/setup-llama-server.sh when missing)…");
+        const binary = llamaServerBinary();
+        const budgetEnd = serverStarted + options.serverBudgetSeconds * 1000;
+        const warnings: string[] = [];
+        // Random weights could draw an end token and stop short: every turn runs to --tokens. And
+        // lone bytes that break a character would end the answer with an error: they are banned.
+        const banned = randomModelNonTextTokens(randomModel!.info);
+        const randomArgs = ["--ignore-eos", ...banned.flatMap((id) => ["--logit-bias", `${id}-inf`])];
+        const bannedRange = banned.length === 0 ? "none" : `${banned.length} (ids ${banned[0]}–${banned.at(-1)})`;
+        const serverScenarios: {scenario: Scenario; args: string[]}[] = [
+            {
+                scenario: randomScenario("server-random-1b", "server", {"llama-server": `--ignore-eos, lone-byte tokens banned: ${bannedRange}`}),
+                args: randomArgs
+            },
+            {scenario: scriptedScenario("server-scripted", "server"), args: []}
+        ];
+        for (const {scenario, args} of serverScenarios) {
+            const host = new ServerHost(args);
+            const bodies: CapturedBodies = {};
+            const sides: {extension: BenchSide; direct: BenchSide} = {
+                extension: new ServerExtensionSide(host, bodies),
+                direct: new ServerDirectSide(host, bodies)
+            };
+            const reserve = scenario.id === "server-random-1b" ? SERVER_SCRIPTED_RESERVE_SECONDS * 1000 : 0;
+            try {
+                const result = await runScenario(scenario, sides, {deadline: budgetEnd - reserve, quietWaitMs}, progress);
+                const difference = bodyDifference(bodies);
+                if (difference == null)
+                    result.notes.push(`request bodies checked on the warm-up turn: the same on both sides (${Object.keys(bodies.direct!).join(", ")}).`);
+                else
+                    result.problems.push(difference);
+                serverResults.push(result);
+            } finally {
+                await sides.extension.dispose();
+                await sides.direct.dispose();
+                warnings.push(...host.warnings().map((line) => `${scenario.id}: ${line}`));
+            }
+        }
+        await report("server", serverResults, warnings, {
+            started: serverStarted,
+            loadAverageAtStart: serverLoadAtStart,
+            llamaServer: path.basename(path.dirname(binary))
         });
     }
 
-    const sides = {extension: new ExtensionSide(), direct: new DirectSide()};
-    const results: ScenarioResult[] = [];
-    const budgetEnd = started + options.budgetSeconds * 1000;
-    const quietWaitMs = options.quietWaitSeconds * 1000;
-    try {
-        for (const scenario of scenarios) {
-            const reserve = scenario.id === "random-1b" && options.only == null ? SCRIPTED_RESERVE_SECONDS * 1000 : 0;
-            results.push(await runScenario(scenario, sides, {deadline: budgetEnd - reserve, quietWaitMs}, progress));
-        }
-    } finally {
-        await sides.extension.dispose();
-        await sides.direct.dispose();
-    }
+    if (engineResults.length > 0 && serverResults.length > 0)
+        console.log(`Whole run: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+    if ([...engineResults, ...serverResults].some((result) => result.problems.length > 0))
+        process.exitCode = 1;
+}
 
-    const report: BenchReport = {
-        environment: {...environment(), loadAverageAtStart, loadAverageAtEnd: os.loadavg()[0]!},
+async function prepareRandomModel(progress: (line: string) => void) {
+    progress("Preparing the random-weight Llama-3.2-1B-shaped model…");
+    const model = await randomLlama1bModel();
+    progress(model.reused ? `  reusing ${model.path}` : `  wrote ${model.path} in ${model.writeSeconds.toFixed(1)} s`);
+    return model;
+}
+
+/** Prints one kind's report and writes its figures to its JSON file. */
+async function report(kind: ScenarioKind, results: ScenarioResult[], warnings: string[], context: {started: number; loadAverageAtStart: number; llamaServer?: string}) {
+    const base = environment();
+    const benchReport: BenchReport = {
+        environment: {
+            ...base,
+            ...(kind === "server"
+                ? {
+                    promptState: "Prompt state: a new question per repetition, the same on both sides; llama-server's one slot reuses the system preamble cached from the previous request on both.",
+                    llamaServer: context.llamaServer
+                }
+                : {}),
+            loadAverageAtStart: context.loadAverageAtStart,
+            loadAverageAtEnd: os.loadavg()[0]!
+        },
         scenarios: results,
-        impliedDecodeRatio: impliedDecodeRatio(results),
-        totalSeconds: (performance.now() - started) / 1000
+        impliedDecodeRatio: impliedDecodeRatio(results, kind),
+        totalSeconds: (performance.now() - context.started) / 1000
     };
-    console.log(formatReport(report));
-    const warnings = [...sides.extension.warnings().map((line) => `extension: ${line}`), ...sides.direct.warnings().map((line) => `direct: ${line}`)];
+    console.log(formatReport(benchReport, kind));
     if (warnings.length > 0)
-        console.log(`\nllama.cpp / engine warnings:\n  ${warnings.join("\n  ")}`);
+        console.log(`\n${kind === "server" ? "llama-server" : "llama.cpp / engine"} warnings:\n  ${warnings.join("\n  ")}`);
 
-    await mkdir(path.dirname(RESULTS_PATH), {recursive: true});
+    const resultsPath = RESULTS_PATHS[kind];
+    await mkdir(path.dirname(resultsPath), {recursive: true});
     // The answers' texts only served the same-output check; they would swamp the figures.
     const withoutTexts = (key: string, value: unknown) => key === "text" ? undefined : value;
-    await writeFile(RESULTS_PATH, JSON.stringify({...report, warnings}, withoutTexts, 2) + "\n");
-    console.log(`\nFigures written to ${path.relative(process.cwd(), RESULTS_PATH)}.`);
-    if (results.some((result) => result.problems.length > 0))
-        process.exitCode = 1;
+    await writeFile(resultsPath, JSON.stringify({...benchReport, warnings}, withoutTexts, 2) + "\n");
+    console.log(`\nFigures written to ${path.relative(process.cwd(), resultsPath)}.\n`);
 }
 
 /**

@@ -15,8 +15,16 @@ import {OtherLoadMeter, waitForQuiet} from "../support/otherLoad.ts";
  */
 export const BUSY_NEIGHBOUR_CORES = 0.1;
 
+/**
+ * What the two sides are: "engine", the extension's engine process against
+ * node-llama-cpp in this process; "server", `ServerBackend` against a bare
+ * fetch of the same llama-server.
+ */
+export type ScenarioKind = "engine" | "server";
+
 export type Scenario = {
     id: string;
+    kind: ScenarioKind;
     title: string;
     modelPath: string;
     threads: number;
@@ -64,6 +72,13 @@ export type SideSummary = {
     microsecondsPerToken: Spread;
     /** CPU time of the side's processes per generated token (the prompt's share included). */
     cpuMicrosecondsPerToken: Spread;
+    /**
+     * Where it goes: this process (the host classes, node-llama-cpp, or a server
+     * client) and the helper processes (the engine, or llama-server).
+     */
+    cpuMicrosecondsPerTokenIn: {host: Spread; engine: Spread};
+    /** Server scenarios: llama-server's own timings of this side's turns, from its log. */
+    serverReported?: {promptMs: Spread; decodeTokensPerSecond: Spread};
     promptTokens: Spread;
     generatedTokens: Spread;
 };
@@ -76,14 +91,29 @@ export type Comparison = {
     decodeRatioOfMedians: number;
     /** Extension TTFT − direct TTFT, in ms: mean over pairs, 95% interval. */
     ttftDifferenceMs: Estimate;
+    /** Extension TTFT ÷ direct TTFT: geometric mean over pairs, 95% interval. */
+    ttftRatio: Estimate;
     /** 1 / extension rate − 1 / direct rate, in µs per generated token: mean over pairs, 95% interval. */
     perTokenOverheadUs: Estimate;
     /** Extension − direct CPU time per generated token, in µs: mean over pairs, 95% interval. */
     cpuOverheadUs: Estimate;
+    /**
+     * Server scenarios: llama-server's own decode rate during the extension's turn ÷
+     * during the direct one. Near 1 when the server did the same work at the same
+     * speed for both, so that the caller-side ratio is the client's doing.
+     */
+    serverDecodeRatio?: Estimate;
+    /**
+     * Server scenarios: the part of TTFT outside llama-server's own prompt evaluation
+     * (the client, the connection, the first token's sampling and delivery), extension − direct,
+     * in ms. What TTFT's difference is left with once the server's share is taken out.
+     */
+    ttftOutsideServerDifferenceMs?: Estimate;
 };
 
 export type ScenarioResult = {
     id: string;
+    kind: ScenarioKind;
     title: string;
     model: Record<string, string | number>;
     threads: number;
@@ -99,9 +129,8 @@ export type ScenarioResult = {
     /** Which pairs the summary and comparison use. */
     summarized: "quiet pairs" | "all pairs (too few quiet ones)";
     extension: SideSummary & {
+        /** The backend's own stats: the engine's (timed in its process) or ServerBackend's TurnMeter's. */
         engineReported: {ttftMs: Spread; decodeTokensPerSecond: Spread};
-        /** Where the extension side's CPU time per token goes. */
-        cpuMicrosecondsPerTokenIn: {host: Spread; engine: Spread};
     };
     direct: SideSummary;
     comparison: Comparison;
@@ -112,12 +141,14 @@ export type ScenarioResult = {
 };
 
 /**
- * The turn for repetition `index` (0 is the warm-up). Each repetition asks a
- * question of its own, the same one on both sides: node-llama-cpp keeps the
- * previous turn's tokens in the context sequence and reuses the longest common
- * prefix, so the system preamble is reused and the question is evaluated
- * afresh, identically on both sides (as in the extension, where every new chat
- * starts with the same system prompt).
+ * The turn for repetition `index` (0 is the warm-up; -1, "Question 0", only
+ * primes a server). Each repetition asks a question of its own, the same one on
+ * both sides: node-llama-cpp keeps the previous turn's tokens in the context
+ * sequence and reuses the longest common prefix, so the system preamble is
+ * reused and the question is evaluated afresh, identically on both sides (as in
+ * the extension, where every new chat starts with the same system prompt).
+ * A server's sides share its one slot: each turn is primed (`BenchSide.prepare`,
+ * untimed) with the previous repetition's question, to start from the same state.
  */
 export function benchTurn(scenario: Scenario, index: number): ChatTurn {
     return {
@@ -140,6 +171,7 @@ export async function runScenario(
     await extension.load(settings);
     await direct.load(settings);
     const measure = async (side: BenchSide, index: number): Promise<TurnMeasurement> => {
+        await side.prepare?.(benchTurn(scenario, index - 1));
         const meter = OtherLoadMeter.start();
         const cpu = new TurnCpuMeter(side.helperPids());
         const turn = await side.run(benchTurn(scenario, index));
@@ -191,11 +223,22 @@ function summarize(scenario: Scenario, warmUp: ScenarioResult["warmUp"], repetit
     const pairs = quietPairs.length >= 2 ? quietPairs : repetitions;
 
     const of = (side: SideName, pick: (turn: TurnMeasurement) => number) => spread(pairs.map((pair) => pick(pair[side])));
+    const withServerTimings = pairs.every((pair) => pair.extension.serverTimings != null && pair.direct.serverTimings != null);
     const sideSummary = (side: SideName): SideSummary => ({
         ttftMs: of(side, (turn) => turn.ttftMs),
         decodeTokensPerSecond: of(side, (turn) => turn.decodeTokensPerSecond),
         microsecondsPerToken: of(side, (turn) => 1e6 / turn.decodeTokensPerSecond),
         cpuMicrosecondsPerToken: of(side, cpuMicrosecondsPerToken),
+        cpuMicrosecondsPerTokenIn: {
+            host: of(side, (turn) => (turn.cpu?.thisProcessMs ?? Number.NaN) * 1000 / turn.generatedTokens),
+            engine: of(side, (turn) => (turn.cpu?.helpersMs ?? Number.NaN) * 1000 / turn.generatedTokens)
+        },
+        ...(withServerTimings
+            ? {serverReported: {
+                promptMs: of(side, (turn) => turn.serverTimings!.promptMs),
+                decodeTokensPerSecond: of(side, (turn) => turn.serverTimings!.decodeTokensPerSecond)
+            }}
+            : {}),
         promptTokens: of(side, (turn) => turn.promptTokens),
         generatedTokens: of(side, (turn) => turn.generatedTokens)
     });
@@ -204,10 +247,6 @@ function summarize(scenario: Scenario, warmUp: ScenarioResult["warmUp"], repetit
         engineReported: {
             ttftMs: of("extension", (turn) => turn.engineStats?.timeToFirstTokenMs ?? Number.NaN),
             decodeTokensPerSecond: of("extension", (turn) => turn.engineStats?.tokensPerSecond ?? Number.NaN)
-        },
-        cpuMicrosecondsPerTokenIn: {
-            host: of("extension", (turn) => (turn.cpu?.thisProcessMs ?? Number.NaN) * 1000 / turn.generatedTokens),
-            engine: of("extension", (turn) => (turn.cpu?.helpersMs ?? Number.NaN) * 1000 / turn.generatedTokens)
         }
     };
     const direct = sideSummary("direct");
@@ -216,13 +255,23 @@ function summarize(scenario: Scenario, warmUp: ScenarioResult["warmUp"], repetit
         decodeRatio: estimateRatio(pairs.map((pair) => pair.extension.decodeTokensPerSecond / pair.direct.decodeTokensPerSecond)),
         decodeRatioOfMedians: extension.decodeTokensPerSecond.median / direct.decodeTokensPerSecond.median,
         ttftDifferenceMs: estimateMean(pairs.map((pair) => pair.extension.ttftMs - pair.direct.ttftMs)),
+        ttftRatio: estimateRatio(pairs.map((pair) => pair.extension.ttftMs / pair.direct.ttftMs)),
         perTokenOverheadUs: estimateMean(pairs.map((pair) =>
             (1 / pair.extension.decodeTokensPerSecond - 1 / pair.direct.decodeTokensPerSecond) * 1e6)),
-        cpuOverheadUs: estimateMean(pairs.map((pair) => cpuMicrosecondsPerToken(pair.extension) - cpuMicrosecondsPerToken(pair.direct)))
+        cpuOverheadUs: estimateMean(pairs.map((pair) => cpuMicrosecondsPerToken(pair.extension) - cpuMicrosecondsPerToken(pair.direct))),
+        ...(withServerTimings
+            ? {
+                serverDecodeRatio: estimateRatio(pairs.map((pair) =>
+                    pair.extension.serverTimings!.decodeTokensPerSecond / pair.direct.serverTimings!.decodeTokensPerSecond)),
+                ttftOutsideServerDifferenceMs: estimateMean(pairs.map((pair) =>
+                    (pair.extension.ttftMs - pair.extension.serverTimings!.promptMs) - (pair.direct.ttftMs - pair.direct.serverTimings!.promptMs)))
+            }
+            : {})
     };
 
     return {
         id: scenario.id,
+        kind: scenario.kind,
         title: scenario.title,
         model: scenario.model,
         threads: scenario.threads,
@@ -264,7 +313,10 @@ function check(scenario: Scenario, repetitions: Repetition[]): {problems: string
     const notes: string[] = [];
     const enginePrompt = repetitions.map((repetition) => repetition.extension.promptTokens);
     const directPrompt = repetitions.map((repetition) => repetition.direct.promptTokens);
-    if (enginePrompt.some((count, index) => count !== directPrompt[index])) {
+    if (scenario.kind === "server" && enginePrompt.some((count, index) => count !== directPrompt[index]))
+        notes.push(`prompt tokens per turn (warm-up first): ServerBackend's stats say ${enginePrompt.join(", ")}; ` +
+            `the direct side read ${directPrompt.join(", ")} from the same server.`);
+    else if (enginePrompt.some((count, index) => count !== directPrompt[index])) {
         const subtracted = repetitions.every((repetition) =>
             repetition.extension.promptTokens === Math.max(0, repetition.direct.promptTokens - repetition.direct.generatedTokens));
         notes.push(`prompt tokens per turn (warm-up first): the engine's stats say ${enginePrompt.join(", ")}; ` +
