@@ -162,7 +162,8 @@ export class OpenAiClient {
                     ...(this.settings.apiKey == null || this.settings.apiKey === "" ? {} : {Authorization: `Bearer ${this.settings.apiKey}`})
                 },
                 signal: ownTimer == null ? signal : AbortSignal.any([signal, ownTimer.signal]),
-                redirect: "follow"
+                // Not followed: the key and the gateway headers would go along to wherever it points.
+                redirect: "manual"
             });
         } catch (error) {
             if (signal.aborted)
@@ -171,6 +172,11 @@ export class OpenAiClient {
             throw timedOut ?? this.clean(unreachable(error, this.origin));
         } finally {
             ownTimer?.stop();
+        }
+        if (response.status >= 300 && response.status < 400) {
+            const location = response.headers.get("location");
+            const target = location == null ? "another address" : originOf(new URL(location, url).toString());
+            throw new ServerError("serverRejected", `${this.origin} redirects to ${target} (${response.status}). Requests are not sent on to another address with your API key: if that is the server, set astrosage.server.url to it.`, response.status);
         }
         if (!response.ok) {
             const text = await response.text().catch(() => "");

@@ -202,6 +202,17 @@ describe("Server backend failures", () => {
         }
     });
 
+    test("a redirect is not followed with the key: the message names where it points", async () => {
+        proxy.requests.length = 0;
+        proxy.fault = {kind: "status", status: 307, location: "https://login.example.org/sso?next=/v1", times: 2};
+        const refused = errorOf(await ask(backendFor({baseUrl: proxy.baseUrl, apiKey}), turn("Hello?")));
+        proxy.fault = undefined;
+        assert.deepEqual(refused, {
+            code: "serverRejected",
+            message: `${new URL(proxy.baseUrl).origin} redirects to https://login.example.org (307). Requests are not sent on to another address with your API key: if that is the server, set astrosage.server.url to it.`
+        });
+    });
+
     test("no server set: the turn says how to connect one", async () => {
         const answer = await ask(backendFor({baseUrl: ""}), turn("Hello?"));
         assert.deepEqual(errorOf(answer), {code: "noServer", message: "No inference server is set. Run \"AstroSage: Connect to Server…\", or choose a local model with \"AstroSage: Select Model…\"."});

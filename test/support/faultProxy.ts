@@ -10,7 +10,7 @@ import type {AddressInfo} from "node:net";
 
 export type ProxyFault =
     /** Answers with this status (and `Retry-After` when given) instead of forwarding; `times` requests, then forwards again. */
-    | {kind: "status"; status: number; retryAfter?: string; body?: string; times?: number}
+    | {kind: "status"; status: number; retryAfter?: string; location?: string; body?: string; times?: number}
     /** Accepts the request and never answers. */
     | {kind: "silent"}
     /** Forwards without `response_format`, as a server that ignores structured output does. */
@@ -47,7 +47,11 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
         if (fault?.kind === "status") {
             if (fault.times != null && --fault.times <= 0)
                 proxy.fault = undefined;
-            response.writeHead(fault.status, {"Content-Type": "application/json", ...(fault.retryAfter == null ? {} : {"Retry-After": fault.retryAfter})});
+            response.writeHead(fault.status, {
+                "Content-Type": "application/json",
+                ...(fault.retryAfter == null ? {} : {"Retry-After": fault.retryAfter}),
+                ...(fault.location == null ? {} : {Location: fault.location})
+            });
             response.end(fault.body ?? JSON.stringify({error: {message: `proxy: status ${fault.status}`}}));
             return;
         }
