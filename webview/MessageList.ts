@@ -18,6 +18,8 @@ export class MessageList {
     public display: ReasoningDisplay = "collapsed";
     /** Whether the view sticks to the end as the answer grows: until the user scrolls up to read. */
     private following = true;
+    /** Where the last scroll event left the list: a smaller position next time is a scroll up. */
+    private lastScrollTop = 0;
 
     public constructor(private readonly reasoningOn: () => boolean, private readonly onTurnEnded: () => void) {
         this.root.addEventListener("click", (event) => this.onClick(event));
@@ -27,13 +29,25 @@ export class MessageList {
                 this.onClick(event as unknown as MouseEvent);
         });
         // Growth alone fires no scroll event, so this only changes when the user (or scrollToEnd) scrolls.
+        // Only a scroll up stops following: the event for scrollToEnd's own scroll can arrive after
+        // the list has shrunk (a notice shown in the same frame), when it no longer looks like the end.
         this.root.addEventListener("scroll", () => {
-            this.following = this.isAtEnd();
+            const top = this.root.scrollTop;
+            if (top < this.lastScrollTop - 1)
+                this.following = this.isAtEnd();
+            else if (this.isAtEnd())
+                this.following = true;
+            this.lastScrollTop = top;
         });
-        // The list shrinks when a notice or the welcome appears above it, or the input grows:
-        // the newest message stays in view (a shrink moves no scroll position and fires no scroll event).
-        new ResizeObserver(() => this.follow()).observe(this.root);
+        this.resizes.observe(this.root);
     }
+
+    /**
+     * Keeps the newest message in view when the list shrinks (a notice or the welcome
+     * appears above it, the input grows) or the last answer grows after its last frame
+     * (its footer, a late layout): neither moves the scroll position nor fires a scroll event.
+     */
+    private readonly resizes = new ResizeObserver(() => this.follow());
 
     public showAll(messages: readonly ShownMessage[]) {
         this.root.replaceChildren();
@@ -97,6 +111,9 @@ export class MessageList {
     private addAnswer(view: AnswerView) {
         this.answers.set(view.root, view);
         this.root.append(view.root);
+        if (this.lastAnswer != null)
+            this.resizes.unobserve(this.lastAnswer.root);
+        this.resizes.observe(view.root);
         this.lastAnswer = view;
     }
 

@@ -28,7 +28,7 @@ export const connectToServer = (ctx: AstroSageContext) => async () => {
     let report = await testWithProgress(ctx, settings);
     if (!report.ok && report.error.code === "serverAuth") {
         // The server wants a key (or another one): ask, then test again with it.
-        const apiKey = await askForKey(report.origin, report.error.message);
+        const apiKey = await askForKey(report.origin, `${report.origin} needs an API key (it answered ${report.error.status ?? "with a refusal"}).`);
         if (apiKey == null)
             return;
         settings = {...settings, apiKey};
@@ -114,7 +114,7 @@ async function storedKey(ctx: AstroSageContext, baseUrl: string): Promise<string
     return (await ctx.extension.secrets.get(apiKeySecretName(baseUrl))) || undefined;
 }
 
-/** The API key, typed hidden; `""` to remove it; undefined when the user gives up. */
+/** The API key, typed hidden; `""` to remove it; undefined when the user gives up. `why` opens the prompt. */
 async function askForKey(origin: string, why: string | undefined): Promise<string | undefined> {
     const key = await vscode.window.showInputBox({
         title: `AstroSage: API key for ${origin}`,

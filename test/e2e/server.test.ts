@@ -3,6 +3,8 @@
 // URL typed into the input box; llama.cpp's real llama-server (serving a
 // scripted AstroSage-format model) answers in the chat, its thought folded
 // apart and its math typeset. Then the server goes away and the chat says so.
+// Last, a server that wants an API key: asked for, kept in VS Code's secret
+// storage, never written to settings.json.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import path from "node:path";
@@ -16,6 +18,8 @@ import type {Workbench} from "./support/workbench.ts";
 import {createWorkspace} from "./support/workspace.ts";
 
 const modelId = "astrosage-70b-test";
+const lockedModelId = "astrosage-70b-facility";
+const apiKey = "sk-facility-5d2e8b71c4";
 const thought = "Recall the Eddington luminosity.";
 const answer = "The Eddington luminosity of a $1\\,M_\\odot$ star is about $3.2\\times10^{4}\\,L_\\odot$.";
 const answerScript = `<think>${thought}</think>${answer}`;
@@ -26,6 +30,7 @@ describe("the server backend in VS Code", () => {
     let server: CodeServer | undefined;
     let workbench: Workbench | undefined;
     let llama: LlamaServer | undefined;
+    let locked: LlamaServer | undefined;
     let workspace: string;
 
     before(async () => {
@@ -34,12 +39,14 @@ describe("the server backend in VS Code", () => {
         fs.mkdirSync(modelDir);
         const model = await writeScriptedModel(path.join(modelDir, "AstroSage-70B-scripted.gguf"), answerScript);
         llama = await startLlamaServer({model: model.path, alias: modelId});
+        locked = await startLlamaServer({model: model.path, alias: lockedModelId, apiKey});
         // No local model: the first-run welcome shows.
         ({server, workbench} = await openVsCode("server", workspace, {"astrosage.engine.threads": 1}));
     });
 
     after(async () => {
         await llama?.stop();
+        await locked?.stop();
         await closeVsCode("server", {server, workbench});
         fs.rmSync(workspace, {recursive: true, force: true});
     });
@@ -162,6 +169,40 @@ describe("the server backend in VS Code", () => {
         await inputBoxShowing("AstroSage: Connect to Server (1/2)", llama!.baseUrl);
         await quickInputBox().press("Escape");
         await quickInput().waitFor({state: "hidden"});
+    });
+
+    test("a server that wants an API key: Connect asks for it, keeps it in secret storage (not settings.json), and the server answers", async () => {
+        const frame = await workbench!.chatFrame();
+        const host = `127.0.0.1:${locked!.port}`;
+        await workbench!.runCommand("AstroSage: Connect to Server…");
+        await inputBoxShowing("AstroSage: Connect to Server (1/2)", llama!.baseUrl);
+        await quickInputBox().fill(locked!.baseUrl);
+        await quickInputBox().press("Enter");
+
+        // The server answers 401: the key is asked for, hidden as it is typed.
+        await quickInput().locator(".quick-input-title", {hasText: `AstroSage: API key for http://${host}`}).waitFor({timeout: 30_000});
+        const prompt = await quickInput().locator(".quick-input-message").textContent() ?? "";
+        assert.ok(prompt.includes(`http://${host} needs an API key (it answered 401). The key is kept in VS Code's secret storage and sent only to http://${host}.`), prompt);
+        assert.equal(await quickInputBox().getAttribute("type"), "password");
+        await quickInputBox().fill(apiKey);
+        await workbench!.screenshot("server-api-key");
+        await quickInputBox().press("Enter");
+        await page().locator(".notifications-toasts .notification-toast", {hasText: `AstroSage answers with ${lockedModelId} on ${host}.`}).waitFor({timeout: 30_000});
+        await frame.locator("#status", {hasText: `${lockedModelId} on ${host}`}).waitFor({timeout: 30_000});
+
+        const index = await sendPrompt(frame, "Once more: the Eddington luminosity?");
+        await waitForAnswer(frame, {index, contains: "Eddington luminosity of a"});
+        assert.equal(await answerWithMathText(frame, index), answerAsMathText);
+        assert.match(locked!.log(), /processing task/);
+
+        // The URL is a setting (a machine-overridable one: code-server keeps it in the remote's
+        // Machine settings); the key is in no settings file at all.
+        const settingsFiles = ["User", "Machine"].map((scope) => path.join(server!.userDataDir, scope, "settings.json"))
+            .concat(path.join(workspace, ".vscode", "settings.json"))
+            .filter((file) => fs.existsSync(file));
+        const settings = settingsFiles.map((file) => fs.readFileSync(file, "utf8")).join("\n");
+        assert.ok(settings.includes(`"astrosage.server.url": "${locked!.baseUrl}"`), settings);
+        assert.ok(!settings.includes(apiKey), "the API key is in no settings file");
     });
 });
 
