@@ -10,6 +10,7 @@ import {Config} from "./config.ts";
 import type {ChatBackend} from "./core/chatTypes.ts";
 import type {ModelStatus} from "./core/ModelStatus.ts";
 import {SelectedBackend} from "./core/SelectedBackend.ts";
+import {hostOf} from "./core/urlParts.ts";
 import {EngineProcess} from "./engine/EngineProcess.ts";
 import {LocalEngineBackend} from "./engine/LocalEngineBackend.ts";
 import {LatexService} from "./latex/LatexService.ts";
@@ -148,7 +149,7 @@ export class AstroSageContext implements vscode.Disposable {
             const baseUrl = this.config.serverBaseUrl;
             return baseUrl === ""
                 ? {state: "error", message: "No inference server is set: run \"AstroSage: Connect to Server…\""}
-                : {state: "server", name: this.config.serverModel === "" ? "AstroSage" : this.config.serverModel, host: new URL(baseUrl).host};
+                : {state: "server", name: this.config.serverModel === "" ? "AstroSage" : this.config.serverModel, host: hostOf(baseUrl)};
         }
         const modelPath = this.config.modelPath;
         return modelPath === ""

@@ -7,6 +7,7 @@
  */
 import * as vscode from "vscode";
 import type {AstroSageContext} from "../context.ts";
+import {hostOf, originOf} from "../core/urlParts.ts";
 import type {ServerModel, ServerSettings} from "../server/OpenAiClient.ts";
 import type {ConnectionReport} from "../server/ServerBackend.ts";
 import {apiKeySecretName, normalizeBaseUrl} from "../server/serverUrl.ts";
@@ -52,7 +53,7 @@ export const connectToServer = (ctx: AstroSageContext) => async () => {
     await ctx.config.setServer(baseUrl, model.id);
     ctx.log.info(`Connected to ${report.origin}: ${report.models.length} model(s), using ${model.id}${model.contextSize == null ? "" : ` (context ${model.contextSize})`}`);
     // Short, so the notification shows it whole: the model and the host.
-    void vscode.window.showInformationMessage(`AstroSage answers with ${model.id} on ${new URL(baseUrl).host}.`);
+    void vscode.window.showInformationMessage(`AstroSage answers with ${model.id} on ${hostOf(baseUrl)}.`);
 };
 
 /** "AstroSage: Set Server API Key…": stores, replaces or (empty) removes the key of the server in use. */
@@ -63,7 +64,7 @@ export const setServerApiKey = (ctx: AstroSageContext) => async () => {
             .then((choice) => choice == null ? undefined : vscode.commands.executeCommand("astrosage.connectToServer"));
         return;
     }
-    const origin = new URL(baseUrl).origin;
+    const origin = originOf(baseUrl);
     const apiKey = await askForKey(origin, undefined);
     if (apiKey == null)
         return;
@@ -101,7 +102,7 @@ export const testServerConnection = (ctx: AstroSageContext) => async () => {
 
 async function testWithProgress(ctx: AstroSageContext, settings: ServerSettings): Promise<ConnectionReport> {
     return vscode.window.withProgress(
-        {location: vscode.ProgressLocation.Notification, title: `AstroSage: asking ${new URL(settings.baseUrl).host} for its models…`, cancellable: true},
+        {location: vscode.ProgressLocation.Notification, title: `AstroSage: asking ${hostOf(settings.baseUrl)} for its models…`, cancellable: true},
         async (_progress, token) => {
             const controller = new AbortController();
             token.onCancellationRequested(() => controller.abort());

@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import type {AstroSageContext} from "../context.ts";
+import {hostOf} from "../core/urlParts.ts";
 import {downloadWithProgress, useModel} from "../models/downloadWithProgress.ts";
 import {pickBuild, type ExtraItem} from "../models/pickBuild.ts";
 
@@ -42,7 +43,7 @@ function serverItem(ctx: AstroSageContext): ExtraItem {
     const inUse = config.backendKind === "server" && config.serverBaseUrl !== "";
     return {
         label: `${inUse ? "$(check)" : "$(server)"} Connect to Server…`,
-        description: inUse ? `in use: ${config.serverModel === "" ? "the server's model" : config.serverModel} on ${new URL(config.serverBaseUrl).host}` : "",
+        description: inUse ? `in use: ${config.serverModel === "" ? "the server's model" : config.serverModel} on ${hostOf(config.serverBaseUrl)}` : "",
         detail: "AstroSage on an OpenAI-compatible inference server (vLLM, llama-server, Ollama): for the 70B, which needs about 40 GB",
         action: "server"
     };

@@ -11,7 +11,8 @@ import type {Llama} from "node-llama-cpp";
 import type {BuildNeeds, MachineFacts} from "../core/hardwareFit.ts";
 import {DownloadError, isNotGguf} from "./downloadErrors.ts";
 import {measureNeeds} from "./measureNeeds.ts";
-import {hostOf, networkReason} from "./probeRemoteFile.ts";
+import {hostOf} from "../core/urlParts.ts";
+import {networkReason} from "./probeRemoteFile.ts";
 
 export type InspectModelRequest = {
     /** An http(s) URL or a path. */

@@ -8,6 +8,7 @@
  * large file's SHA-256 (`X-Linked-Etag`) and size (`X-Linked-Size`) on the
  * redirect to its storage, not on the final answer.
  */
+import {hostOf} from "../core/urlParts.ts";
 import {DownloadError} from "./downloadErrors.ts";
 
 export type RemoteFile = {
@@ -86,15 +87,6 @@ function sizeHeader(value: string | null): number | undefined {
 function sha256Header(value: string | null): string | undefined {
     const match = value?.match(/^(?:W\/)?"?([0-9a-f]{64})"?$/i);
     return match?.[1]?.toLowerCase();
-}
-
-/** The host of a URL, for messages; the URL itself when it does not parse. */
-export function hostOf(url: string): string {
-    try {
-        return new URL(url).host;
-    } catch {
-        return url;
-    }
 }
 
 /** undici hides the reason (ECONNREFUSED, ENOTFOUND, a TLS error) in `cause`. */

@@ -10,6 +10,7 @@
  * OpenAI-compatible server is told to stop generating.
  */
 import {EventSourceParserStream} from "eventsource-parser/stream";
+import {originOf} from "../core/urlParts.ts";
 import {fromStatus, redact, ServerError, unreachable} from "./ServerError.ts";
 
 export type ServerSettings = {
@@ -211,15 +212,6 @@ export class OpenAiClient {
     private clean(error: ServerError): ServerError {
         const message = redact(error.message, this.secrets);
         return message === error.message ? error : new ServerError(error.code, message, error.status, error.retryAfterSeconds);
-    }
-}
-
-/** `https://host:port` of a URL, or the text itself when it is not one. */
-export function originOf(url: string): string {
-    try {
-        return new URL(url).origin;
-    } catch {
-        return url;
     }
 }
 

@@ -21,6 +21,7 @@ import type {ChatBackend, ChatMessage, ChatTurn, StopReason, StreamFrame} from "
 import type {ModelStatus} from "../core/ModelStatus.ts";
 import {REASONING_SYSTEM_PROMPT} from "../core/reasoningMode.ts";
 import {ThoughtSplitter} from "../core/ThoughtSplitter.ts";
+import {hostOf} from "../core/urlParts.ts";
 import {OpenAiClient, type ChatCompletionChunk, type ServerModel, type ServerSettings} from "./OpenAiClient.ts";
 import {ServerError} from "./ServerError.ts";
 import {TurnMeter} from "./TurnMeter.ts";
@@ -191,7 +192,7 @@ export class ServerBackend implements ChatBackend {
             top_p: turn.sampling.topP,
             max_tokens: maxTokens,
             stream_options: {include_usage: true},
-            ...(phase.prefilled || phase.messages.at(-1)?.role === "assistant" ? {continue_final_message: true, add_generation_prompt: false} : {}),
+            ...(phase.messages.at(-1)?.role === "assistant" ? {continue_final_message: true, add_generation_prompt: false} : {}),
             ...phase.extra
         };
         const onChunk = (chunk: ChatCompletionChunk) => {
@@ -283,14 +284,6 @@ function messagesFor(turn: ChatTurn, answerPrefix: string | undefined): {role: s
 /** A 400/422: the server does not accept the request as made (a prefilled turn, a schema after a thought). */
 function isBadRequest(error: unknown): boolean {
     return error instanceof ServerError && error.code === "serverRejected" && error.status != null && [400, 422].includes(error.status);
-}
-
-function hostOf(origin: string): string {
-    try {
-        return new URL(origin).host;
-    } catch {
-        return origin;
-    }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

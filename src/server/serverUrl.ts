@@ -2,6 +2,7 @@
  * The server's URL as users type it, made into the API's base URL, and where
  * its API key is kept. No `vscode` import.
  */
+import {originOf} from "../core/urlParts.ts";
 
 /**
  * The base URL OpenAI clients take (`https://host/v1`), from what a user typed:
@@ -34,11 +35,5 @@ export function normalizeBaseUrl(typed: string): string | undefined {
  * for one server is never sent to another (a changed URL asks for its own key).
  */
 export function apiKeySecretName(baseUrl: string): string {
-    let origin = baseUrl;
-    try {
-        origin = new URL(baseUrl).origin;
-    } catch {
-        // Not a URL: the text itself names it.
-    }
-    return `astrosage.server.apiKey:${origin}`;
+    return `astrosage.server.apiKey:${originOf(baseUrl)}`;
 }

@@ -13,14 +13,13 @@ import {buildManuscript} from "../../src/latex/buildManuscript.ts";
 import {diskSourceReader} from "../../src/latex/SourceReader.ts";
 import {REVIEW_JSON_SCHEMA} from "../../src/review/reviewSchema.ts";
 import {runReview, type ReviewPartResult} from "../../src/review/runReview.ts";
-import type {ServerSettings} from "../../src/server/OpenAiClient.ts";
-import {ServerBackend} from "../../src/server/ServerBackend.ts";
 import {ask, startHarness, turn} from "../engine/engineHarness.ts";
 import {startFaultProxy, type FaultProxy} from "../support/faultProxy.ts";
 import {longScript, writeScriptedModel} from "../support/gguf/scriptedModel.ts";
 import {THOUGHT_AWARE_CHAT_TEMPLATE} from "../support/gguf/thoughtChatTemplate.ts";
 import {startLlamaServer, type LlamaServer} from "../support/llamaServer.ts";
 import {makeTempDir} from "../support/tempDir.ts";
+import {backendFor, type Log} from "./serverHarness.ts";
 
 const farrRoot = path.resolve("test/fixtures/latex/farr-normalnormal/src/tex/ms.tex");
 const farrText = readFileSync(farrRoot, "utf8");
@@ -29,14 +28,6 @@ const reviewAnswer = JSON.stringify({findings: [
     {quote: exactQuote, category: "correctness", severity: "major", comment: "Say which convergence criterion fails.", suggestion: null}
 ]});
 
-type Log = {info: string[]; warn: string[]};
-
-function backendFor(settings: Partial<ServerSettings> & {baseUrl: string}, log: Log = {info: [], warn: []}) {
-    return new ServerBackend({
-        settings: async () => ({model: "", timeoutMs: 20_000, headers: {}, ...settings}),
-        log: {info: (line) => log.info.push(line), warn: (line) => log.warn.push(line)}
-    });
-}
 
 describe("Server backend on llama-server", () => {
     let temp: Awaited<ReturnType<typeof makeTempDir>>;

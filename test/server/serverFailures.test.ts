@@ -12,26 +12,17 @@ import https from "node:https";
 import type {AddressInfo} from "node:net";
 import path from "node:path";
 import {after, before, describe, test} from "node:test";
-import type {ServerSettings} from "../../src/server/OpenAiClient.ts";
-import {ServerBackend} from "../../src/server/ServerBackend.ts";
 import {ask, turn, type Answer} from "../engine/engineHarness.ts";
 import {startFaultProxy, type FaultProxy} from "../support/faultProxy.ts";
 import {writeScriptedModel} from "../support/gguf/scriptedModel.ts";
 import {startLlamaServer, type LlamaServer} from "../support/llamaServer.ts";
 import {makeTempDir} from "../support/tempDir.ts";
+import {backendFor, type Log} from "./serverHarness.ts";
 
 const answerScript = "The Andromeda galaxy is about 765 kpc away.";
 const apiKey = "sk-astro-7f3a9c1e5b2d";
 const gatewayToken = "gw-project-token-42a1";
 
-type Log = {info: string[]; warn: string[]};
-
-function backendFor(settings: Partial<ServerSettings> & {baseUrl: string}, log: Log = {info: [], warn: []}) {
-    return new ServerBackend({
-        settings: async () => ({model: "", timeoutMs: 20_000, headers: {}, ...settings}),
-        log: {info: (line) => log.info.push(line), warn: (line) => log.warn.push(line)}
-    });
-}
 
 function errorOf(answer: Answer): {code: string; message: string} {
     assert.equal(answer.final.kind, "error", `expected an error, got ${JSON.stringify(answer.final)}`);
